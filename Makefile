@@ -1,0 +1,70 @@
+# omniscore: every command a newcomer needs. `make demo` and `make test` set everything up.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+# Demo data size; override e.g. `make demo CUSTOMERS=100000 DAYS=60`.
+CUSTOMERS ?= 2000
+DAYS ?= 30
+SEED ?= 42
+START ?= 2026-01-01
+export OMNISCORE_RAW_DIR ?= data/raw
+export OMNISCORE_DB ?= data/omniscore.duckdb
+TRUTH_DIR := $(dir $(OMNISCORE_RAW_DIR:%/=%))truth
+
+.PHONY: help venv demo generate build summary evaluate test lint test-python test-dbt benchmark lock clean
+
+help:
+	@echo "make demo       set up, generate sample exports, build the warehouse, evaluate, summarise"
+	@echo "make test       every check: ruff, sqlfluff, pytest (generator, CLI, dbt end-to-end)"
+	@echo "make benchmark  generation + build times and peak memory (SIZES='10000 100000')"
+	@echo "make clean      remove generated data and build artefacts (keeps .venv)"
+
+venv: $(STAMP)
+$(STAMP): requirements.lock pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed: $(PYTHON) not found"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $(STAMP)
+
+generate: venv
+	rm -rf $(OMNISCORE_RAW_DIR) $(TRUTH_DIR)
+	$(BIN)/omniscore generate --customers $(CUSTOMERS) --days $(DAYS) --seed $(SEED) \
+	    --start $(START) --out $(OMNISCORE_RAW_DIR) --truth $(TRUTH_DIR)
+
+build: venv
+	$(BIN)/dbt seed --quiet --full-refresh
+	$(BIN)/dbt build --full-refresh
+
+summary: venv
+	$(BIN)/omniscore summary
+
+evaluate: venv
+	$(BIN)/omniscore evaluate --truth $(TRUTH_DIR)
+
+demo: generate build evaluate summary
+
+lint: venv
+	$(BIN)/ruff check python
+	$(BIN)/ruff format --check python
+	$(BIN)/sqlfluff lint models tests macros --processes 2
+
+test: venv lint
+	$(BIN)/pytest -q
+
+benchmark: venv
+	$(BIN)/omniscore benchmark --sizes $${SIZES:-10000 100000}
+
+lock:
+	rm -rf /tmp/omniscore-lock && $(PYTHON) -m venv /tmp/omniscore-lock
+	/tmp/omniscore-lock/bin/pip install --quiet -e '.[dev]'
+	{ head -n 2 requirements.lock; /tmp/omniscore-lock/bin/pip freeze --exclude-editable | sort -f; } > requirements.lock.new
+	mv requirements.lock.new requirements.lock
+
+clean:
+	rm -rf data target logs benchmarks/runs

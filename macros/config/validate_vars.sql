@@ -1,0 +1,45 @@
+{#
+    Checks every `omniscore__*` var at run start and raises a compiler error naming the
+    var, its value and what was expected. Returns an empty statement for on-run-start.
+#}
+{% macro validate_vars() %}
+    {%- set problems = [] -%}
+
+    {%- set currency = var('omniscore__reporting_currency') | string -%}
+    {%- if not modules.re.fullmatch('[A-Z]{3}', currency) -%}
+        {%- do problems.append("omniscore__reporting_currency=" ~ currency ~ " is not an ISO 4217 code like USD") -%}
+    {%- endif -%}
+
+    {%- set started = var('omniscore__business_started_at') | string -%}
+    {%- if not modules.re.fullmatch('[0-9]{4}-[0-9]{2}-[0-9]{2}', started) -%}
+        {%- do problems.append("omniscore__business_started_at=" ~ started ~ " is not a YYYY-MM-DD date") -%}
+    {%- endif -%}
+
+    {%- set calling_code = var('omniscore__default_calling_code') | string -%}
+    {%- if not modules.re.fullmatch('[1-9][0-9]{0,2}', calling_code) -%}
+        {%- do problems.append("omniscore__default_calling_code=" ~ calling_code ~ " is not 1 to 3 digits") -%}
+    {%- endif -%}
+
+    {%- for name, minimum in [
+        ('omniscore__future_tolerance_hours', 0),
+        ('omniscore__identifier_max_persons', 2),
+        ('omniscore__lookback_days', 0),
+    ] -%}
+        {%- set value = var(name) -%}
+        {%- if not (value is number and value == value | int and value >= minimum) -%}
+            {%- do problems.append(name ~ "=" ~ value ~ " is not an integer >= " ~ minimum) -%}
+        {%- endif -%}
+    {%- endfor -%}
+
+    {%- if (var('omniscore__raw_dir') | string | trim) == '' -%}
+        {%- do problems.append("omniscore__raw_dir is empty") -%}
+    {%- endif -%}
+    {%- if (var('omniscore__email_timezone') | string | trim) == '' -%}
+        {%- do problems.append("omniscore__email_timezone is empty") -%}
+    {%- endif -%}
+
+    {%- if problems -%}
+        {{ exceptions.raise_compiler_error("Invalid omniscore settings:\n  - " ~ problems | join("\n  - ")) }}
+    {%- endif -%}
+    select 1
+{% endmacro %}
