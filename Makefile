@@ -52,7 +52,7 @@ demo: generate build evaluate summary
 lint: venv
 	$(BIN)/ruff check python
 	$(BIN)/ruff format --check python
-	$(BIN)/sqlfluff lint models tests macros --processes 2
+	$(BIN)/sqlfluff lint models tests --processes 2
 
 test: venv lint
 	$(BIN)/pytest -q
