@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 DEFAULT_RAW_DIR = Path("data/raw")
 DEFAULT_DB = Path("data/omniscore.duckdb")
+DB_HELP = "warehouse file (default: $OMNISCORE_DB or data/omniscore.duckdb)"
 
 
 def raw_dir_from_env() -> Path:

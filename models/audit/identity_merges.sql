@@ -1,0 +1,74 @@
+{#
+    Every change of a person's customer_id, with the dbt run that made it. Compares the
+    identity map of this run with the one before (int_identifiers_resolved keeps both):
+      - merge: identifiers of two or more previous persons now form one person;
+      - split: a previous person's identifiers now belong to two or more persons
+        (e.g. an identifier crossed the over-linking limit);
+      - reassign: a person's anchor changed without a merge or split.
+    Append-only history: `full_refresh: false`, so `dbt build --full-refresh` keeps it.
+    Rows about erased persons are deleted by the post-hook.
+#}
+
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        full_refresh=false,
+        post_hook=[
+            "delete from {{ this }} where previous_customer_id in (
+                select customer_id from {{ ref('int_identifiers_clustered') }} where is_erased
+            ) or customer_id in (
+                select customer_id from {{ ref('int_identifiers_clustered') }} where is_erased
+            )",
+        ],
+    )
+}}
+
+with
+
+resolved as (
+    select node_key, customer_id, previous_customer_id
+    from {{ ref('int_identifiers_resolved') }}
+    where previous_customer_id is not null
+),
+
+moves as (
+    select
+        previous_customer_id,
+        customer_id,
+        count(*) as identifier_count
+    from resolved
+    group by previous_customer_id, customer_id
+),
+
+sources_per_customer as (
+    select customer_id, count(*) as previous_count
+    from moves
+    group by customer_id
+),
+
+targets_per_previous as (
+    select previous_customer_id, count(*) as target_count
+    from moves
+    group by previous_customer_id
+),
+
+final as (
+    select
+        cast('{{ invocation_id }}' as {{ dbt.type_string() }}) as run_id,
+        cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S") }}' as {{ dbt.type_timestamp() }}) as run_started_at,
+        moves.previous_customer_id,
+        moves.customer_id,
+        case
+            when targets_per_previous.target_count > 1 then 'split'
+            when sources_per_customer.previous_count > 1 then 'merge'
+            else 'reassign'
+        end as change_type,
+        moves.identifier_count
+    from moves
+    inner join sources_per_customer on moves.customer_id = sources_per_customer.customer_id
+    inner join targets_per_previous on moves.previous_customer_id = targets_per_previous.previous_customer_id
+    where moves.previous_customer_id != moves.customer_id
+)
+
+select * from final

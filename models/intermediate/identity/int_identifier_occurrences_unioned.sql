@@ -1,0 +1,88 @@
+{#
+    Every identifier seen in any staged row, one row per (record, identifier), with the
+    time it was seen. A record that carries two identifiers (a CRM contact, a logged-in
+    web or app event, a support ticket) shares its `record_key`, which is what links them.
+#}
+
+with
+
+contacts as (
+    select contact_id, email, phone, loyalty_card_id, instagram_handle, created_at
+    from {{ ref('stg_crm__contacts') }}
+),
+
+web_events as (
+    select event_id, cookie_id, contact_id, occurred_at
+    from {{ ref('stg_web__events') }}
+),
+
+app_events as (
+    select event_id, device_id, contact_id, occurred_at
+    from {{ ref('stg_app__events') }}
+),
+
+email_activities as (
+    select activity_id, email, occurred_at
+    from {{ ref('stg_email__activities') }}
+),
+
+pos_transactions as (
+    select transaction_line_id, loyalty_card_id, occurred_at
+    from {{ ref('stg_pos__transactions') }}
+),
+
+support_tickets as (
+    select ticket_id, email, phone, created_at
+    from {{ ref('stg_support__tickets') }}
+),
+
+social_interactions as (
+    select interaction_id, handle, occurred_at
+    from {{ ref('stg_social__interactions') }}
+),
+
+occurrences as (
+    {%- set sources = [
+        ('contacts', "'crm:' || contact_id", 'created_at', [
+            ('contact_id', 'contact_id'), ('email', 'email'), ('phone', 'phone'),
+            ('loyalty_card', 'loyalty_card_id'), ('social_handle', 'instagram_handle')]),
+        ('web_events', "'web:' || event_id", 'occurred_at', [
+            ('cookie', 'cookie_id'), ('contact_id', 'contact_id')]),
+        ('app_events', "'app:' || event_id", 'occurred_at', [
+            ('device', 'device_id'), ('contact_id', 'contact_id')]),
+        ('email_activities', "'email:' || activity_id", 'occurred_at', [('email', 'email')]),
+        ('pos_transactions', "'pos:' || transaction_line_id", 'occurred_at', [
+            ('loyalty_card', 'loyalty_card_id')]),
+        ('support_tickets', "'support:' || ticket_id", 'created_at', [
+            ('email', 'email'), ('phone', 'phone')]),
+        ('social_interactions', "'social:' || interaction_id", 'occurred_at', [
+            ('social_handle', 'handle')]),
+    ] -%}
+    {%- for cte, record_key, seen_at, identifiers in sources %}
+        {%- set outer_loop = loop %}
+        {%- for identifier_type, column in identifiers %}
+    select
+        {{ record_key }} as record_key,
+        '{{ identifier_type }}' as identifier_type,
+        {{ column }} as identifier_value,
+        {{ seen_at }} as seen_at
+    from {{ cte }}
+    where {{ column }} is not null
+        {%- if not (outer_loop.last and loop.last) %}
+    union all
+        {%- endif %}
+        {%- endfor %}
+    {%- endfor %}
+),
+
+final as (
+    select
+        record_key,
+        identifier_type,
+        identifier_value,
+        {{ omniscore.identifier_node_key('identifier_type', 'identifier_value') }} as node_key,
+        seen_at
+    from occurrences
+)
+
+select * from final

@@ -1,0 +1,124 @@
+{#
+    One row per interaction of every channel, attributed to a person.
+
+    Incremental and idempotent (merge on interaction_id). A run re-reads:
+      - rows of files not loaded before (new batches, re-deliveries: their repeats were
+        already dropped in staging, so they change nothing);
+      - rows that occurred within `omniscore__lookback_days` of the newest loaded one;
+      - rows whose person changed: their customer_id no longer exists (merged away,
+        split, erased) or moved to another customer_id in this run.
+    Erased persons' rows are deleted by the post-hook. After any sequence of runs the
+    table equals a full refresh on the same files (python/tests/test_incremental.py).
+#}
+
+{{
+    config(
+        materialized='incremental',
+        unique_key='interaction_id',
+        incremental_strategy='merge',
+        on_schema_change='fail',
+        post_hook=[
+            "delete from {{ this }} where customer_id in (
+                select customer_id from {{ ref('int_identifiers_clustered') }} where is_erased
+            )",
+        ],
+    )
+}}
+
+with
+
+interactions as (
+    select
+        interaction_id, channel, raw_event_name, interaction_type, funnel_stage, occurred_at,
+        order_id, revenue, preferred_node_key, fallback_node_key, source_file, source_line
+    from {{ ref('int_interactions_unioned') }}
+),
+
+identifiers as (
+    select node_key, customer_id, is_erased
+    from {{ ref('int_identifiers_clustered') }}
+),
+
+{% if is_incremental() -%}
+resolved as (
+    select customer_id, previous_customer_id
+    from {{ ref('int_identifiers_resolved') }}
+),
+
+loaded as (
+    select interaction_id, customer_id, occurred_at, source_file
+    from {{ this }}
+),
+
+loaded_files as (
+    select distinct source_file from loaded
+),
+
+changed_customers as (
+    select distinct loaded.customer_id
+    from loaded
+    where
+        loaded.customer_id is not null
+        and loaded.customer_id not in (select resolved.customer_id from resolved)
+    union
+    select distinct resolved.previous_customer_id as customer_id
+    from resolved
+    where resolved.previous_customer_id != resolved.customer_id
+),
+
+to_refresh as (
+    select interactions.*
+    from interactions
+    where
+        interactions.source_file not in (select loaded_files.source_file from loaded_files)
+        or interactions.occurred_at >= (
+            select
+                {{ dbt.dateadd('day', -1 * var('omniscore__lookback_days'), 'max(loaded.occurred_at)') }}
+            from loaded
+        )
+        or interactions.interaction_id in (
+            select loaded.interaction_id
+            from loaded
+            inner join changed_customers on loaded.customer_id = changed_customers.customer_id
+        )
+),
+{%- else -%}
+to_refresh as (
+    select * from interactions
+),
+{%- endif %}
+
+attributed as (
+    select
+        to_refresh.*,
+        coalesce(preferred.customer_id, fallback.customer_id) as customer_id,
+        coalesce(preferred.is_erased, fallback.is_erased, false) as is_erased
+    from to_refresh
+    left join identifiers as preferred on to_refresh.preferred_node_key = preferred.node_key
+    left join identifiers as fallback on to_refresh.fallback_node_key = fallback.node_key
+),
+
+final as (
+    select
+        -- keys
+        cast(interaction_id as {{ dbt.type_string() }}) as interaction_id,
+        -- foreign keys
+        cast(customer_id as {{ dbt.type_string() }}) as customer_id,
+        cast(channel as {{ dbt.type_string() }}) as channel,
+        -- attributes
+        cast(interaction_type as {{ dbt.type_string() }}) as interaction_type,
+        cast(funnel_stage as {{ dbt.type_string() }}) as funnel_stage,
+        cast(raw_event_name as {{ dbt.type_string() }}) as raw_event_name,
+        cast(occurred_at as {{ dbt.type_timestamp() }}) as occurred_at,
+        cast(occurred_at as date) as occurred_date,
+        cast(order_id as {{ dbt.type_string() }}) as order_id,
+        -- measures (reporting currency)
+        cast(revenue as {{ dbt.type_float() }}) as revenue,
+        -- metadata
+        cast(source_file as {{ dbt.type_string() }}) as source_file,
+        cast(source_line as {{ dbt.type_bigint() }}) as source_line
+    from attributed
+    where not is_erased
+)
+
+select * from final

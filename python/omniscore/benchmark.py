@@ -1,0 +1,188 @@
+"""`omniscore benchmark`: generation and build times and peak memory at chosen sizes.
+
+For each size it generates a fresh landing folder, builds the warehouse from scratch with
+`dbt seed` + `dbt build`, and then runs one incremental `dbt build` on the same files.
+Each step runs as a child process; its wall time and peak resident memory (from
+``wait4``'s rusage) are recorded. Results are appended to ``benchmarks/results.csv`` and
+printed as a Markdown table for the README. This is a measurement, not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import logging
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from omniscore.warehouse import PROJECT_DIR, dbt_executable
+
+log = logging.getLogger(__name__)
+
+RESULTS = PROJECT_DIR / "benchmarks" / "results.csv"
+
+
+@dataclass(frozen=True)
+class StepResult:
+    measured_at: str
+    machine: str
+    customers: int
+    days: int
+    step: str
+    seconds: float
+    peak_rss_mib: float
+    rows: int | None
+
+
+def measure(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Run ``command``; return (wall seconds, peak RSS in MiB). Raises on failure."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=PROJECT_DIR, env=env)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    code = os.waitstatus_to_exitcode(status)
+    process.returncode = code
+    if code != 0:
+        raise subprocess.CalledProcessError(code, command)
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def machine_description() -> str:
+    memory_gib = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return f"{platform.machine()} {os.cpu_count()} cores {memory_gib:.0f} GiB"
+
+
+def count_raw_rows(raw_dir: Path) -> int:
+    """Physical data lines in the landing folder (headers excluded)."""
+    total = 0
+    for path in raw_dir.rglob("*"):
+        if path.is_file():
+            with path.open("rb") as handle:
+                lines = sum(1 for _ in handle)
+            total += lines - (0 if path.suffix == ".jsonl" else 1)
+    return total
+
+
+def benchmark_size(customers: int, days: int, seed: int, work_dir: Path) -> list[StepResult]:
+    raw_dir, truth_dir, db = work_dir / "raw", work_dir / "truth", work_dir / "omniscore.duckdb"
+    shutil.rmtree(work_dir, ignore_errors=True)
+    work_dir.mkdir(parents=True)
+    env = dict(os.environ, OMNISCORE_RAW_DIR=str(raw_dir), OMNISCORE_DB=str(db))
+    env["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
+    omniscore = [sys.executable, "-m", "omniscore.cli"]
+    dbt = [dbt_executable()]
+    steps = [
+        (
+            "generate",
+            [
+                *omniscore,
+                "generate",
+                "--customers",
+                str(customers),
+                "--days",
+                str(days),
+                "--seed",
+                str(seed),
+                "--out",
+                str(raw_dir),
+                "--truth",
+                str(truth_dir),
+                "--quiet",
+            ],
+        ),
+        ("dbt seed", [*dbt, "seed", "--full-refresh", "--quiet"]),
+        ("dbt build (from scratch)", [*dbt, "build", "--quiet"]),
+        ("dbt build (incremental, no new files)", [*dbt, "build", "--quiet"]),
+    ]
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M")
+    results = []
+    rows: int | None = None
+    for name, command in steps:
+        log.info("%s customers: %s", f"{customers:,}", name)
+        seconds, peak = measure(command, env)
+        if name == "generate":
+            rows = count_raw_rows(raw_dir)
+        results.append(
+            StepResult(
+                now,
+                machine_description(),
+                customers,
+                days,
+                name,
+                round(seconds, 1),
+                round(peak),
+                rows,
+            )
+        )
+        log.info("  %.1f s, peak %.0f MiB", seconds, peak)
+    return results
+
+
+def append_results(results: list[StepResult], path: Path = RESULTS) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    new_file = not path.exists()
+    with path.open("a", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(asdict(results[0])))
+        if new_file:
+            writer.writeheader()
+        writer.writerows(asdict(result) for result in results)
+
+
+def markdown_table(results: list[StepResult]) -> str:
+    lines = [
+        "| customers | days | raw rows | step | seconds | rows/s | peak RSS (MiB) |",
+        "|---:|---:|---:|---|---:|---:|---:|",
+    ]
+    for r in results:
+        rate = f"{r.rows / r.seconds:,.0f}" if r.rows and r.seconds else ""
+        lines.append(
+            f"| {r.customers:,} | {r.days} | {r.rows or 0:,} | {r.step} | {r.seconds:,.1f} "
+            f"| {rate} | {r.peak_rss_mib:,.0f} |"
+        )
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    all_results: list[StepResult] = []
+    for customers in args.sizes:
+        work_dir = Path(args.work_dir) / f"{customers}"
+        try:
+            all_results += benchmark_size(customers, args.days, args.seed, work_dir)
+        except subprocess.CalledProcessError as error:
+            log.error("%s failed with exit code %s", " ".join(error.cmd), error.returncode)
+            return 1
+        finally:
+            if not args.keep:
+                shutil.rmtree(work_dir, ignore_errors=True)
+    append_results(all_results)
+    print(f"Machine: {machine_description()}\n")
+    print(markdown_table(all_results))
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "benchmark",
+        help="time generation and builds at chosen sizes (not a test)",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--sizes",
+        type=int,
+        nargs="+",
+        default=[10_000, 100_000],
+        help="numbers of customers (default: 10000 100000)",
+    )
+    parser.add_argument("--days", type=int, default=30)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--work-dir", default=str(PROJECT_DIR / "benchmarks" / "runs"))
+    parser.add_argument("--keep", action="store_true", help="keep the generated data and warehouse")
+    parser.set_defaults(func=run)

@@ -1,0 +1,223 @@
+"""`omniscore evaluate`: score the warehouse against the generator's ground truth.
+
+Identity resolution is scored pairwise: over the identifiers the truth attributes to one
+person (shared identifiers, placeholders and erased persons left out), a pair of
+identifiers is "same person" in the truth when both belong to one person and in the
+warehouse when both map to one customer_id. Precision and recall are computed from
+cluster-size counts, so no pair is ever materialised.
+
+Quarantine and duplicate counts per channel (and reason) are compared with the counts the
+generator expects.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from omniscore.warehouse import DB_HELP, connect, db_path_from_env
+
+log = logging.getLogger(__name__)
+
+TRUTH_FILES = (
+    "identifiers.csv",
+    "persons.csv",
+    "expected_quarantine.csv",
+    "expected_duplicates.csv",
+)
+
+
+@dataclass(frozen=True)
+class CountCheck:
+    channel: str
+    reason: str
+    expected: int
+    actual: int
+
+    @property
+    def ok(self) -> bool:
+        return self.expected == self.actual
+
+
+@dataclass
+class Evaluation:
+    identifiers_evaluated: int
+    identifiers_unresolved: int
+    true_pairs: int
+    predicted_pairs: int
+    true_positive_pairs: int
+    quarantine: list[CountCheck] = field(default_factory=list)
+    duplicates: list[CountCheck] = field(default_factory=list)
+
+    @property
+    def precision(self) -> float:
+        return self.true_positive_pairs / self.predicted_pairs if self.predicted_pairs else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.true_positive_pairs / self.true_pairs if self.true_pairs else 1.0
+
+    @property
+    def counts_match(self) -> bool:
+        return all(check.ok for check in [*self.quarantine, *self.duplicates])
+
+
+def _read_truth(con: duckdb.DuckDBPyConnection, truth_dir: Path) -> None:
+    missing = [name for name in TRUTH_FILES if not (truth_dir / name).exists()]
+    if missing:
+        raise FileNotFoundError(f"{truth_dir} lacks {', '.join(missing)}: is it a truth folder?")
+    for name in TRUTH_FILES:
+        table = "truth_" + name.removesuffix(".csv")
+        con.execute(
+            f"create temp table {table} as select * from read_csv(?, header = true, "
+            "all_varchar = true)",
+            [str(truth_dir / name)],
+        )
+
+
+def evaluate(db_path: Path, truth_dir: Path) -> Evaluation:
+    """Compare the warehouse at ``db_path`` with the generator's truth in ``truth_dir``."""
+    con = connect(db_path)
+    try:
+        _read_truth(con, truth_dir)
+        con.execute(
+            """
+            create temp table scored as
+            with truth as (
+                select identifier_type, identifier_value, min(person_id) as person_id
+                from truth_identifiers
+                group by identifier_type, identifier_value
+                having count(distinct person_id) = 1
+            )
+            select truth.identifier_type, truth.identifier_value, truth.person_id,
+                   resolved.customer_id
+            from truth
+            inner join truth_persons as persons
+                on truth.person_id = persons.person_id
+                and lower(coalesce(persons.is_erased, 'false')) not in ('true', '1')
+            left join intermediate.int_identifiers_resolved as resolved
+                on truth.identifier_type = resolved.identifier_type
+                and truth.identifier_value = resolved.identifier_value
+            """
+        )
+        evaluated, unresolved = con.execute(
+            "select count(*), count(*) - count(customer_id) from scored"
+        ).fetchone()
+        # An unresolved identifier stands alone: it makes no predicted pair.
+        true_pairs, predicted_pairs, tp_pairs = con.execute(
+            """
+            with
+            by_person as (select count(*) as n from scored group by person_id),
+            by_customer as (
+                select count(*) as n from scored where customer_id is not null
+                group by customer_id
+            ),
+            by_both as (
+                select count(*) as n from scored where customer_id is not null
+                group by person_id, customer_id
+            )
+            select
+                (select coalesce(sum(n * (n - 1) / 2), 0) from by_person),
+                (select coalesce(sum(n * (n - 1) / 2), 0) from by_customer),
+                (select coalesce(sum(n * (n - 1) / 2), 0) from by_both)
+            """
+        ).fetchone()
+        quarantine = _compare(
+            con,
+            expected="""select channel, reason, sum(cast("rows" as bigint)) as n
+                        from truth_expected_quarantine group by all""",
+            actual="""select channel, reason, count(*) as n
+                      from intermediate.int_quarantined_rows_unioned group by all""",
+        )
+        duplicates = _compare(
+            con,
+            expected="""select channel, 'duplicate' as reason, sum(cast("rows" as bigint)) as n
+                        from truth_expected_duplicates group by all""",
+            actual="""select channel, 'duplicate' as reason, sum(duplicate_rows) as n
+                      from audit.file_reconciliation group by all""",
+        )
+    finally:
+        con.close()
+    return Evaluation(
+        identifiers_evaluated=int(evaluated),
+        identifiers_unresolved=int(unresolved),
+        true_pairs=int(true_pairs),
+        predicted_pairs=int(predicted_pairs),
+        true_positive_pairs=int(tp_pairs),
+        quarantine=quarantine,
+        duplicates=duplicates,
+    )
+
+
+def _compare(con: duckdb.DuckDBPyConnection, *, expected: str, actual: str) -> list[CountCheck]:
+    rows = con.execute(
+        f"""
+        with expected as ({expected}), actual as ({actual})
+        select coalesce(expected.channel, actual.channel), coalesce(expected.reason, actual.reason),
+               coalesce(expected.n, 0), coalesce(actual.n, 0)
+        from expected full outer join actual
+            on expected.channel = actual.channel and expected.reason = actual.reason
+        where coalesce(expected.n, 0) != 0 or coalesce(actual.n, 0) != 0
+        order by 1, 2
+        """
+    ).fetchall()
+    return [CountCheck(str(c), str(r), int(e), int(a)) for c, r, e, a in rows]
+
+
+def format_report(result: Evaluation) -> str:
+    lines = [
+        "Identity resolution (pairwise, same person)",
+        f"  identifiers evaluated  {result.identifiers_evaluated:>12,}"
+        f"   (not in the warehouse: {result.identifiers_unresolved:,})",
+        f"  true pairs             {result.true_pairs:>12,}",
+        f"  predicted pairs        {result.predicted_pairs:>12,}",
+        f"  precision              {result.precision:>12.4f}",
+        f"  recall                 {result.recall:>12.4f}",
+        "",
+        f"{'channel':<10} {'reason':<24} {'expected':>10} {'actual':>10}",
+    ]
+    for check in [*result.quarantine, *result.duplicates]:
+        mark = "" if check.ok else "   MISMATCH"
+        lines.append(
+            f"{check.channel:<10} {check.reason:<24} "
+            f"{check.expected:>10,} {check.actual:>10,}{mark}"
+        )
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    db_path = Path(args.db) if args.db else db_path_from_env()
+    try:
+        result = evaluate(db_path, Path(args.truth))
+    except (FileNotFoundError, duckdb.Error) as error:
+        log.error("%s", error)
+        return 2
+    print(format_report(result))
+    failures = []
+    if result.precision < args.min_precision:
+        failures.append(f"precision {result.precision:.4f} < {args.min_precision}")
+    if result.recall < args.min_recall:
+        failures.append(f"recall {result.recall:.4f} < {args.min_recall}")
+    if not result.counts_match:
+        failures.append("quarantine or duplicate counts differ from the truth")
+    for failure in failures:
+        log.error("%s", failure)
+    return 1 if failures else 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "evaluate",
+        help="score identity resolution and quarantine counts against generator truth",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--truth", required=True, help="the generator's ground-truth folder")
+    parser.add_argument("--db", help=DB_HELP)
+    parser.add_argument("--min-precision", type=float, default=0.995)
+    parser.add_argument("--min-recall", type=float, default=0.995)
+    parser.set_defaults(func=run)
