@@ -64,6 +64,8 @@ def warehouses(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
     generate(raw, truth, START, FIRST_BATCH_DAYS)
     build(raw, incremental_db)
+    first_batch = root / "first_batch.duckdb"
+    shutil.copy(incremental_db, first_batch)
     for offset in range(FIRST_BATCH_DAYS, DAYS):
         generate(raw, truth, START + timedelta(days=offset), 1)
         build(raw, incremental_db)
@@ -105,6 +107,29 @@ def test_rebuilding_on_the_same_files_changes_nothing(warehouses):
         before = table_rows(warehouses["after_batches"], relation, key)
         after = table_rows(warehouses["incremental"], relation, key)
         assert before == after
+
+
+def test_customer_ids_change_only_by_recorded_merges(warehouses):
+    with connect(warehouses["first_batch"]) as con:
+        before = {row[0] for row in con.execute("select customer_id from marts.dim_customers")}
+    with connect(warehouses["incremental"]) as con:
+        after = {row[0] for row in con.execute("select customer_id from marts.dim_customers")}
+        merges = con.execute(
+            "select previous_customer_id, customer_id, change_type, run_id "
+            "from audit.identity_merges"
+        ).fetchall()
+        erased = {
+            row[0]
+            for row in con.execute(
+                "select customer_id from intermediate.int_identifiers_clustered where is_erased"
+            )
+        }
+    assert merges, "later batches log anonymous visitors in, which merges persons"
+    assert all(run_id for *_, run_id in merges)
+    recorded = {previous for previous, *_ in merges}
+    vanished = before - after - erased
+    assert vanished, "some persons of the first batch should have merged"
+    assert vanished <= recorded
 
 
 def test_late_events_of_later_batches_are_counted(warehouses):
