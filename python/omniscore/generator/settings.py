@@ -1,0 +1,84 @@
+"""Run parameters of the generator: what the manifest stores and an append must repeat."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from datetime import date
+from typing import Any
+
+MAX_CUSTOMERS = 5_000_000
+
+
+class GenerateError(ValueError):
+    """A usage error: bad arguments, or a landing folder that does not fit the request."""
+
+
+@dataclass(frozen=True)
+class Rates:
+    """How often each quirk of raw-exports.md occurs.
+
+    Row quirks are fractions of a file's rows (one quirk at most per row); ``redelivery`` is
+    per channel and batch, ``bom`` and ``crlf`` per file; ``placeholder`` is also the share of
+    persons whose CRM email (and, for US/CA numbers, phone) is a placeholder; ``erasure`` is
+    the share of persons asking to be erased per 30 days.
+    """
+
+    duplicate: float = 0.02
+    broken: float = 0.005
+    bad_timestamp: float = 0.005
+    out_of_range: float = 0.005
+    bad_number: float = 0.005
+    unmapped: float = 0.005
+    missing_id: float = 0.002
+    placeholder: float = 0.02
+    late: float = 0.02
+    redelivery: float = 0.05
+    bom: float = 0.2
+    crlf: float = 0.2
+    erasure: float = 0.005
+
+    @classmethod
+    def names(cls) -> list[str]:
+        return [f.name for f in fields(cls)]
+
+
+RATE_HELP = {
+    "duplicate": "rows repeated byte for byte, in the same file or the next batch's file",
+    "broken": "CSV rows with a wrong column count / JSONL lines cut short",
+    "bad_timestamp": "rows whose event timestamp does not parse",
+    "out_of_range": "rows timestamped ~10 years ahead or before 2015",
+    "bad_number": "web value / POS price / social sentiment that does not parse",
+    "unmapped": "web and app rows with an event name the taxonomy does not map",
+    "missing_id": "rows whose key (event id, contact id, ...) is empty",
+    "placeholder": "rows (and CRM persons) with a placeholder identifier",
+    "late": "rows timestamped 1-5 days before the batch they arrive in",
+    "redelivery": "per channel and batch: an earlier file delivered again under a new name",
+    "bom": "files starting with a UTF-8 byte-order mark",
+    "crlf": "files with CRLF line endings (POS files always have them)",
+    "erasure": "persons asking to be erased, per 30 days",
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the generated data depends on, except the days generated."""
+
+    seed: int
+    customers: int
+    start: date  # the first batch of the landing folder (carries the CRM backlog)
+    email_timezone: str = "America/New_York"
+    shared_identifier_persons: int = 12
+    prospect_share: float = 0.25
+    rates: Rates = field(default_factory=Rates)
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["start"] = self.start.isoformat()
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Settings:
+        values = dict(data)
+        values["start"] = date.fromisoformat(values["start"])
+        values["rates"] = Rates(**values["rates"])
+        return cls(**values)
