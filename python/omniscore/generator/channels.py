@@ -833,7 +833,7 @@ class Support(Channel):
     bad_timestamps = ("#VALUE!", "2026-13-45T99:99:99+01:00", "not-a-timestamp")
     placeholders = (
         ("requester_email", ("noemail@example.com", "NoEmail@Example.com", "none@none.com")),
-        ("requester_phone", ("0000000000", "+1 999 999 9999", "(123) 456-7890")),
+        ("requester_phone", k.PLACEHOLDER_PHONES_SUPPORT),
     )
     versioned = True
 

@@ -283,7 +283,11 @@ PLACEHOLDER_EMAILS = (
     "no@email.com ",
     "unknown@unknown.com",
 )
-PLACEHOLDER_PHONES_NANP = ("0000000000", "(000) 000-0000", "+1 999 999 9999", "(123) 456-7890")
+# Typed "0000000000" would normalise to "+00000000" (its "00" reads as an international
+# prefix), which seeds/blocked_identifiers.csv does not list: all-zero numbers are written
+# with their country code, so that every placeholder normalises to a blocked value.
+PLACEHOLDER_PHONES_NANP = ("+1 000 000 0000", "+1 (999) 999-9999", "(123) 456-7890", "111-111-1111")
+PLACEHOLDER_PHONES_SUPPORT = ("+1 000 000 0000", "+1 999 999 9999", "(123) 456-7890")
 # The shared phone: one number typed on the contacts of several persons (a shop's desk).
 SHARED_PHONE_DISPLAY = ("+1 (415) 555-0100", "+1 415 555 0100", "001 415 555 0100")
 SHARED_PHONE_E164 = "+14155550100"

@@ -21,7 +21,7 @@ from omniscore.generator.util import T_ORDERS, day_date, stream, zone_offset_s
 WEB, APP, POS = 0, 1, 2
 MAX_RETURN_LAG = 10
 MAX_TICKET_LAG = 3  # days from order to ticket
-MAX_TICKET_SPAN = 6  # days from ticket creation to its last version
+MAX_TICKET_SPAN = 4  # days from ticket creation to its last version
 TICKET_VERSIONS = 4
 
 WEEKLY = np.array([0.94, 0.96, 0.98, 1.0, 1.06, 1.1, 0.96])  # Monday .. Sunday
@@ -135,7 +135,7 @@ def orders_for(seed: int, pop: Population, day: int, lo: int, hi: int, chunk: in
     return_tod_u = rng.random(n)
 
     # Support tickets follow some orders: created 0..3 days later, then updated on later days.
-    ticketed = rng.random(n) < 0.12
+    ticketed = rng.random(n) < 0.15
     ticket_lag = np.where(ticketed, rng.integers(0, MAX_TICKET_LAG + 1, n), -1)
     ticket_tod = rng.integers(6 * 3600, 20 * 3600, n)
     topic = rng.integers(0, len(k.TICKET_TOPICS), n)
