@@ -26,6 +26,13 @@ log = logging.getLogger(__name__)
 
 DEFAULT_START = date(2026, 1, 1)
 DEFAULT_SEED = 42
+DESCRIPTION = (
+    "Write --days daily batches of every channel into --out in the formats of "
+    "raw-exports.md, with their quirks at the rates given, and the ground truth beside it "
+    "(--truth, default: a 'truth' folder next to --out). To append the next batch, run again "
+    "with --start <day after the last batch> --days 1: the manifest in the truth folder "
+    "supplies the parameters, and the command line must not contradict it."
+)
 
 
 def _positive_int(text: str) -> int:
@@ -87,7 +94,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "generate",
         help="write channel exports with every quirk, and their ground truth",
-        description=__doc__.split("\n\n")[1].replace("\n", " ") if __doc__ else None,
+        description=DESCRIPTION,
     )
     parser.add_argument(
         "--customers",

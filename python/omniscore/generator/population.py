@@ -124,7 +124,7 @@ def _block(
     out["has_phone"] = rng.random(m) < 0.85
     out["email_placeholder"] = rng.random(m) < placeholder_rate
     out["phone_placeholder"] = (
-        out["has_phone"] & k.NANP[country] & (rng.random(m) < placeholder_rate * 3)
+        out["has_phone"] & k.NANP[country] & (rng.random(m) < placeholder_rate)
     )
     out["shared_phone"] = np.zeros(m, dtype=bool)
     out["has_card"] = np.where(prospect, rng.random(m) < 0.1, rng.random(m) < 0.8)

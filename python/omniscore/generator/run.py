@@ -1,6 +1,19 @@
 """Writing a landing folder batch by batch, with its ground truth beside it.
 
-The truth directory holds the files of docs/architecture.md plus what an append needs:
+The truth directory holds the files of docs/architecture.md plus what an append needs.
+What the architecture's files mean here, precisely:
+
+* ``events_<date>.csv`` lists every record of the files delivered in that batch (a
+  re-delivered file included) that the warehouse must not quarantine: staged rows and rows
+  it drops as repeats. ``person_id`` is the person who acted, also where the row alone
+  cannot tell (a cookie's events before it logs in, a placeholder cookie or device); it is
+  empty for people who are not modelled persons: anonymous web visitors, shoppers without
+  a loyalty card, social accounts unknown to the CRM.
+* ``identifiers.csv`` lists every identifier of every person of the population, whether or
+  not it has appeared in a file yet.
+* ``persons.csv``: ``is_erased`` is true when the erasure request is in a landed batch.
+
+Files kept for appends:
 
 * ``manifest.json``: the run parameters (seed, customers, first batch, rates, ...) and the
   last batch written; an append must match it and continue on the next day;
@@ -239,7 +252,7 @@ def generate(
     _write_expected(truth)
     summary.seconds = time.perf_counter() - began
     log.info(
-        "wrote %d batches, %d files, %s records (%s) in %.1f s (%s records/s) to %s; truth in %s",
+        "wrote %d batch(es), %d files, %s records (%s) in %.1f s (%s records/s) to %s; truth in %s",
         summary.batches,
         summary.files,
         f"{summary.records:,}",
