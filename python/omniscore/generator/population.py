@@ -20,7 +20,7 @@ from omniscore.generator import constants as k
 from omniscore.generator.util import (
     DAY_US,
     EPOCH,
-    T_HASH,
+    T_EMAIL_STYLE,
     T_POPULATION,
     T_POPULATION_GLOBAL,
     US,
@@ -391,7 +391,7 @@ def device_ids(seed: int, g: np.ndarray, slot: np.ndarray, platform: np.ndarray)
 def email_display(seed: int, pop: Population, g: np.ndarray, salt: np.ndarray) -> pa.Array:
     """The email as typed into the CRM: odd case or surrounding spaces now and then."""
     base = emails(pop, g)
-    u = hash_uniform(seed, T_HASH + 1, np.asarray(salt, dtype=np.int64))
+    u = hash_uniform(seed, T_EMAIL_STYLE, np.asarray(salt, dtype=np.int64))
     text = where(u < 0.15, pc.utf8_title(base), base)
     text = where((u >= 0.15) & (u < 0.2), pc.utf8_upper(base), text)
     return where((u >= 0.2) & (u < 0.32), cat(" ", text, "  "), text)

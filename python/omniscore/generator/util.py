@@ -33,7 +33,7 @@ T_QUIRKS = 20
 T_FILE = 21
 T_REDELIVERY = 22
 T_CAMPAIGN = 23
-T_HASH = 30
+T_EMAIL_STYLE = 30  # hashed, not drawn: the style of an email as typed
 
 
 def day_number(d: date) -> int:
