@@ -761,6 +761,7 @@ def test_an_append_must_continue_the_same_run(
     assert run_cli([*base, "--days", "1", "--start", "2026-01-03", "--customers", "60"]) == 2
     assert "customers: 50 in the manifest, 60 now" in caplog.text
     assert run_cli([*base, "--days", "1", "--start", "2026-01-03", "--late-rate", "0.5"]) == 2
+    assert "rates.late: 0.02 in the manifest, 0.5 now" in caplog.text
     # the manifest's rates are reused when none are given
     assert run_cli([*base, "--days", "1", "--start", "2026-01-03"]) == 0
     manifest = json.loads((tmp_path / "truth" / "manifest.json").read_text())
@@ -869,3 +870,14 @@ def test_many_chunks_of_persons(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
         if path.is_file():
             twin = tmp_path / "daily" / path.relative_to(tmp_path / "once")
             assert twin.read_bytes() == path.read_bytes(), path
+
+
+def test_the_library_validates_its_settings(tmp_path: Path) -> None:
+    for settings in (
+        Settings(seed=1, customers=0, start=START),
+        Settings(seed=1, customers=10, start=START, rates=Rates(late=2.0)),
+        Settings(seed=1, customers=10, start=START, email_timezone="Nowhere/Else"),
+    ):
+        with pytest.raises(GenerateError):
+            generate(tmp_path / "raw", settings, start=START, days=1, today=TODAY)
+    assert not (tmp_path / "raw").exists()

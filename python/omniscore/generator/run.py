@@ -53,7 +53,7 @@ from omniscore.generator.context import Context
 from omniscore.generator.plans import MAX_TICKET_SPAN
 from omniscore.generator.population import MAX_COOKIES, MAX_DEVICES, build_population
 from omniscore.generator.quirks import DUPLICATE, VALID, make_piece, reason_of
-from omniscore.generator.settings import MAX_CUSTOMERS, GenerateError, Settings
+from omniscore.generator.settings import GenerateError, Settings
 from omniscore.generator.util import (
     T_FILE,
     T_REDELIVERY,
@@ -137,14 +137,24 @@ def _has_files(folder: Path) -> bool:
     return folder.is_dir() and any(p.is_file() for p in folder.rglob("*"))
 
 
+def _flat(values: dict, prefix: str = "") -> dict:
+    """Nested settings as ``{"rates.late": 0.02, ...}``, to name what differs."""
+    flat: dict = {}
+    for key, value in values.items():
+        if isinstance(value, dict):
+            flat.update(_flat(value, f"{prefix}{key}."))
+        else:
+            flat[f"{prefix}{key}"] = value
+    return flat
+
+
 def _check_request(
     out: Path, truth: Path, settings: Settings, start: date, days: int, today: date
 ) -> dict | None:
     """Validate the request; the manifest of an existing landing folder, else None."""
+    settings.validate()
     if days < 1:
         raise GenerateError("--days must be at least 1")
-    if not 1 <= settings.customers <= MAX_CUSTOMERS:
-        raise GenerateError(f"--customers must be between 1 and {MAX_CUSTOMERS:,}")
     if start < FIRST_START:
         raise GenerateError(f"--start must be on or after {FIRST_START} (business started 2015)")
     last = start + timedelta(days=days - 1)
@@ -172,7 +182,7 @@ def _check_request(
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     stored = Settings.from_json(manifest["settings"])
     if stored != settings:
-        ours, theirs = settings.to_json(), stored.to_json()
+        ours, theirs = _flat(settings.to_json()), _flat(stored.to_json())
         diffs = [
             f"{key}: {theirs[key]!r} in the manifest, {ours[key]!r} now"
             for key in ours

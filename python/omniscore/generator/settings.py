@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date
 from typing import Any
+from zoneinfo import ZoneInfo
 
 MAX_CUSTOMERS = 5_000_000
 
@@ -70,6 +71,24 @@ class Settings:
     shared_identifier_persons: int = 12
     prospect_share: float = 0.25
     rates: Rates = field(default_factory=Rates)
+
+    def validate(self) -> None:
+        """Raise :class:`GenerateError` for values out of range."""
+        if not 1 <= self.customers <= MAX_CUSTOMERS:
+            raise GenerateError(f"customers must be between 1 and {MAX_CUSTOMERS:,}")
+        if self.seed < 0:
+            raise GenerateError("the seed must not be negative")
+        if self.shared_identifier_persons < 0:
+            raise GenerateError("shared identifier persons must not be negative")
+        shares = {"prospect_share": self.prospect_share}
+        shares.update({f"rates.{r}": getattr(self.rates, r) for r in Rates.names()})
+        for name, value in shares.items():
+            if not 0.0 <= value <= 1.0:
+                raise GenerateError(f"{name} must be between 0 and 1, not {value}")
+        try:
+            ZoneInfo(self.email_timezone)
+        except (ValueError, OSError, LookupError):
+            raise GenerateError(f"not an IANA time zone: {self.email_timezone!r}") from None
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
