@@ -1,0 +1,4 @@
+{# An identifier as matched across sources: trimmed; empty becomes null. #}
+{% macro normalize_id(value) -%}
+    nullif(trim({{ value }}), '')
+{%- endmacro %}

@@ -1,0 +1,92 @@
+{#
+    Every data record of every landed erasure-requests file, parsed once. Either
+    identifier may be empty. Copies of a request_id rank by file, then line (1 = staged).
+#}
+
+{{ config(materialized='table') }}
+
+{%- set columns = ['request_id', 'contact_id', 'email', 'requested_at'] -%}
+
+with
+
+raw_files as (
+    select
+        filename,
+        content
+    from {{ source('crm', 'erasure_requests') }}
+),
+
+{# The record reader's DuckDB field splitter uses a lambda, which sqlfluff cannot parse. #}
+records as (
+    {{ omniscore.read_csv_records('raw_files', columns) | indent(4) }} -- noqa: PRS
+),
+
+parsed as (
+    select
+        source_file,
+        source_line,
+        raw_record,
+        field_count,
+        column_count,
+        requested_at as requested_at_raw,
+        {{ omniscore.normalize_id('request_id') }} as request_id,
+        {{ omniscore.normalize_id('contact_id') }} as contact_id,
+        {{ omniscore.normalize_email('email') }} as email,
+        {{ omniscore.parse_iso_timestamp_to_utc('trim(requested_at)') }} as requested_at
+    from records
+),
+
+{%- set checks = {
+    'wrong_column_count': (
+        'field_count != column_count',
+        "'expected ' || column_count || ' fields, found ' || field_count",
+    ),
+    'missing_required_value': ('request_id is null', "'request_id is empty'"),
+    'invalid_timestamp': ('requested_at is null', "'requested_at: ' || coalesce(requested_at_raw, '')"),
+    'timestamp_out_of_range': (
+        omniscore.is_timestamp_out_of_range('requested_at'),
+        "'requested_at: ' || coalesce(requested_at_raw, '')",
+    ),
+} %}
+
+checked as (
+    select
+        *,
+        {{ omniscore.first_quarantine_reason(checks) | indent(8) }} as quarantine_reason,
+        {{ omniscore.first_quarantine_reason(checks, detail=true) | indent(8) }} as quarantine_detail
+    from parsed
+),
+
+ranked as (
+    select
+        *,
+        case
+            when quarantine_reason is null
+                then row_number() over (
+                    partition by quarantine_reason is null, request_id
+                    order by source_file, source_line
+                )
+        end as duplicate_rank
+    from checked
+),
+
+final as (
+    select
+        -- keys
+        request_id,
+        -- identifiers
+        contact_id,
+        email,
+        -- attributes
+        requested_at,
+        -- lineage and accounting
+        source_file,
+        source_line,
+        raw_record,
+        quarantine_reason,
+        quarantine_detail,
+        duplicate_rank
+    from ranked
+)
+
+select * from final
