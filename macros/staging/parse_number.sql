@@ -9,16 +9,16 @@
     {%- if decimal_separator == '.' -%}
     case
         when {{ omniscore.regexp_full_match(trimmed, '[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][+-]?[0-9]+)?') }}
-            then {{ dbt.safe_cast(trimmed, 'decimal(18, 4)') }}
+            then {{ omniscore.try_cast(trimmed, 'decimal(18, 4)') }}
         when {{ omniscore.regexp_full_match(trimmed, '[+-]?[0-9]{1,3}(,[0-9]{3})+([.][0-9]+)?') }}
-            then {{ dbt.safe_cast(dbt.replace(trimmed, "','", "''"), 'decimal(18, 4)') }}
+            then {{ omniscore.try_cast(dbt.replace(trimmed, "','", "''"), 'decimal(18, 4)') }}
     end
     {%- elif decimal_separator == ',' -%}
     case
         when {{ omniscore.regexp_full_match(trimmed, '[+-]?[0-9]+(,[0-9]+)?') }}
-            then {{ dbt.safe_cast(dbt.replace(trimmed, "','", "'.'"), 'decimal(18, 4)') }}
+            then {{ omniscore.try_cast(dbt.replace(trimmed, "','", "'.'"), 'decimal(18, 4)') }}
         when {{ omniscore.regexp_full_match(trimmed, '[+-]?[0-9]{1,3}([. ][0-9]{3})+(,[0-9]+)?') }}
-            then {{ dbt.safe_cast(
+            then {{ omniscore.try_cast(
                 dbt.replace(omniscore.regexp_replace_all(trimmed, '[. ]', ''), "','", "'.'"),
                 'decimal(18, 4)'
             ) }}

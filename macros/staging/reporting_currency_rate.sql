@@ -10,7 +10,7 @@
             when max(rate_to_usd) is null
                 then cast({{ omniscore.raise_error(
                     "'omniscore__reporting_currency " ~ currency ~ " has no rate in seeds/exchange_rates.csv'"
-                ) }} as {{ dbt.type_float() }})
+                ) }} as double)
             else max(rate_to_usd)
         end as reporting_rate_to_usd
     from {{ exchange_rates }}

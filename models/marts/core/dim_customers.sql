@@ -156,7 +156,7 @@ final as (
         cast(coalesce(activity.interaction_count, 0) as {{ dbt.type_bigint() }}) as interaction_count,
         -- measures (reporting currency)
         cast(coalesce(activity.orders_to_date, 0) as {{ dbt.type_int() }}) as orders_to_date,
-        cast(coalesce(activity.revenue_to_date, 0) as {{ dbt.type_float() }}) as revenue_to_date,
+        cast(coalesce(activity.revenue_to_date, 0) as decimal(18, 2)) as revenue_to_date,
         cast(activity.last_order_at as {{ dbt.type_timestamp() }}) as last_order_at
     from identifier_summaries
     left join golden_records on identifier_summaries.customer_id = golden_records.customer_id

@@ -113,7 +113,7 @@ final as (
         cast(occurred_at as date) as occurred_date,
         cast(order_id as {{ dbt.type_string() }}) as order_id,
         -- measures (reporting currency)
-        cast(revenue as {{ dbt.type_float() }}) as revenue,
+        cast(revenue as decimal(18, 2)) as revenue,
         -- metadata
         cast(source_file as {{ dbt.type_string() }}) as source_file,
         cast(source_line as {{ dbt.type_bigint() }}) as source_line

@@ -60,7 +60,7 @@ parsed as (
         {{ omniscore.normalize_handle('instagram_handle') }} as instagram_handle,
         nullif(upper(trim(country)), '') as country_code,
         nullif(trim(city), '') as city,
-        {{ dbt.safe_cast('trim(birth_date)', 'date') }} as birth_date,
+        {{ omniscore.try_cast('trim(birth_date)', 'date') }} as birth_date,
         nullif(lower(trim(lifecycle_stage)), '') as lifecycle_stage,
         {{ omniscore.parse_boolean_flag('consent_marketing') }} as is_marketing_consented,
         {{ omniscore.parse_boolean_flag('consent_profiling') }} as is_profiling_consented,

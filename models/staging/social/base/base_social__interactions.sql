@@ -43,7 +43,7 @@ parsed as (
         lower(trim(interaction_type)) as interaction_type,
         {{ omniscore.parse_iso_timestamp_to_utc('trim(occurred_at)') }} as occurred_at,
         nullif(text, '') as text,
-        cast({{ omniscore.parse_number('sentiment') }} as {{ dbt.type_float() }}) as sentiment
+        cast({{ omniscore.parse_number('sentiment') }} as double) as sentiment
     from records
 ),
 
