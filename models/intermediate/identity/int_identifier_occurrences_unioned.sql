@@ -2,13 +2,16 @@
     Every identifier seen in any staged row, one row per (record, identifier), with the
     time it was seen. A record that carries two identifiers (a CRM contact, a logged-in
     web or app event, a support ticket) shares its `record_key`, which is what links them.
+    CRM contacts and support tickets are read in every staged version, superseded ones
+    included: an email or phone a contact had before is still theirs, and links them.
 #}
 
 with
 
 contacts as (
     select contact_id, email, phone, loyalty_card_id, instagram_handle, created_at
-    from {{ ref('stg_crm__contacts') }}
+    from {{ ref('base_crm__contacts') }}
+    where quarantine_reason is null
 ),
 
 web_events as (
@@ -33,7 +36,8 @@ pos_transactions as (
 
 support_tickets as (
     select ticket_id, email, phone, created_at
-    from {{ ref('stg_support__tickets') }}
+    from {{ ref('base_support__tickets') }}
+    where quarantine_reason is null
 ),
 
 social_interactions as (

@@ -8,7 +8,7 @@
       - rows whose person changed: their customer_id no longer exists (merged away,
         split, erased) or moved to another customer_id in this run.
     Erased persons' rows are deleted by the post-hook. After any sequence of runs the
-    table equals a full refresh on the same files (python/tests/test_incremental.py).
+    table equals a full refresh on the same files (python/tests/test_warehouse_end_to_end.py).
 #}
 
 {{
