@@ -7,7 +7,10 @@
 with
 
 unioned as (
-    select interaction_id, preferred_node_key, fallback_node_key
+    select
+        interaction_id,
+        preferred_node_key,
+        fallback_node_key
     from {{ ref('int_interactions_unioned') }}
 ),
 

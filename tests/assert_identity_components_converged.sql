@@ -7,12 +7,16 @@
 with
 
 clustered as (
-    select node_key, customer_id
+    select
+        node_key,
+        customer_id
     from {{ ref('int_identifiers_clustered') }}
 ),
 
 links as (
-    select node_key_a, node_key_b
+    select
+        node_key_a,
+        node_key_b
     from {{ ref('int_identifier_links_paired') }}
 )
 

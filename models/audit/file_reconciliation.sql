@@ -29,50 +29,50 @@ with
 {# Only file names are read here: the content column is not selected. #}
 landed_files as (
     {%- for channel, table, base_model, stg_model in entities %}
-    select
-        '{{ channel }}' as channel,
-        {{ omniscore.raw_file_path('filename') }} as source_file
-    from {{ source(channel, table) }}
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
+        select
+            '{{ channel }}' as channel,
+            {{ omniscore.raw_file_path('filename') }} as source_file
+        from {{ source(channel, table) }}
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
     {%- endfor %}
 ),
 
 record_counts as (
     {%- for channel, table, base_model, stg_model in entities %}
-    select
-        source_file,
-        count(*) as raw_rows,
-        sum(case when duplicate_rank > 1 then 1 else 0 end) as duplicate_rows,
-        sum(case when quarantine_reason is not null then 1 else 0 end) as quarantined_rows
-    from {{ ref(base_model) }}
-    group by source_file
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
+        select
+            source_file,
+            count(*) as raw_rows,
+            sum(case when duplicate_rank > 1 then 1 else 0 end) as duplicate_rows,
+            sum(case when quarantine_reason is not null then 1 else 0 end) as quarantined_rows
+        from {{ ref(base_model) }}
+        group by source_file
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
     {%- endfor %}
 ),
 
 staged_counts as (
     {%- for channel, table, base_model, stg_model in entities %}
-    {%- if stg_model %}
-    select
-        source_file,
-        count(*) as staged_rows
-    from {{ ref(stg_model) }}
-    group by source_file
-    {%- else %}
-    select
-        source_file,
-        count(*) as staged_rows
-    from {{ ref(base_model) }}
-    where duplicate_rank = 1
-    group by source_file
-    {%- endif %}
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
+        {%- if stg_model %}
+            select
+                source_file,
+                count(*) as staged_rows
+            from {{ ref(stg_model) }}
+            group by source_file
+        {%- else %}
+            select
+                source_file,
+                count(*) as staged_rows
+            from {{ ref(base_model) }}
+            where duplicate_rank = 1
+            group by source_file
+        {%- endif %}
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
     {%- endfor %}
 ),
 

@@ -8,8 +8,14 @@ with
 
 screened as (
     select
-        node_key, identifier_type, identifier_value, linked_contact_ids, linked_emails,
-        occurrence_count, first_seen_at, last_seen_at
+        node_key,
+        identifier_type,
+        identifier_value,
+        linked_contact_ids,
+        linked_emails,
+        occurrence_count,
+        first_seen_at,
+        last_seen_at
     from {{ ref('int_identifiers_screened') }}
     where is_over_linked and not is_placeholder
 ),

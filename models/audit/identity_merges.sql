@@ -27,7 +27,10 @@
 with
 
 resolved as (
-    select node_key, customer_id, previous_customer_id
+    select
+        node_key,
+        customer_id,
+        previous_customer_id
     from {{ ref('int_identifiers_resolved') }}
     where previous_customer_id is not null
 ),
@@ -42,13 +45,17 @@ moves as (
 ),
 
 sources_per_customer as (
-    select customer_id, count(*) as previous_count
+    select
+        customer_id,
+        count(*) as previous_count
     from moves
     group by customer_id
 ),
 
 targets_per_previous as (
-    select previous_customer_id, count(*) as target_count
+    select
+        previous_customer_id,
+        count(*) as target_count
     from moves
     group by previous_customer_id
 ),
@@ -59,12 +66,12 @@ final as (
         cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S") }}' as {{ dbt.type_timestamp() }}) as run_started_at,
         moves.previous_customer_id,
         moves.customer_id,
+        moves.identifier_count,
         case
             when targets_per_previous.target_count > 1 then 'split'
             when sources_per_customer.previous_count > 1 then 'merge'
             else 'reassign'
-        end as change_type,
-        moves.identifier_count
+        end as change_type
     from moves
     inner join sources_per_customer on moves.customer_id = sources_per_customer.customer_id
     inner join targets_per_previous on moves.previous_customer_id = targets_per_previous.previous_customer_id

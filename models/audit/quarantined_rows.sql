@@ -38,6 +38,7 @@ erasure_requests as (
 ),
 
 {#- Requests also count when their contact or email is in no staged record. #}
+
 needles as (
     select lower(identifier_value) as needle
     from erased_identifiers

@@ -8,11 +8,16 @@
 with
 
 occurrences as (
-    select record_key, identifier_type, node_key, seen_at
+    select
+        record_key,
+        identifier_type,
+        node_key,
+        seen_at
     from {{ ref('int_identifier_occurrences_unioned') }}
 ),
 
 {#- Only records with two or more identifiers can link anything. #}
+
 multi_identifier_records as (
     select record_key
     from occurrences

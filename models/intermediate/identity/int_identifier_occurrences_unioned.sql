@@ -9,39 +9,66 @@
 with
 
 contacts as (
-    select contact_id, email, phone, loyalty_card_id, instagram_handle, created_at
+    select
+        contact_id,
+        email,
+        phone,
+        loyalty_card_id,
+        instagram_handle,
+        created_at
     from {{ ref('base_crm__contacts') }}
     where quarantine_reason is null
 ),
 
 web_events as (
-    select event_id, cookie_id, contact_id, occurred_at
+    select
+        event_id,
+        cookie_id,
+        contact_id,
+        occurred_at
     from {{ ref('stg_web__events') }}
 ),
 
 app_events as (
-    select event_id, device_id, contact_id, occurred_at
+    select
+        event_id,
+        device_id,
+        contact_id,
+        occurred_at
     from {{ ref('stg_app__events') }}
 ),
 
 email_activities as (
-    select activity_id, email, occurred_at
+    select
+        activity_id,
+        email,
+        occurred_at
     from {{ ref('stg_email__activities') }}
 ),
 
 pos_transactions as (
-    select transaction_line_id, loyalty_card_id, occurred_at
+    select
+        transaction_line_id,
+        loyalty_card_id,
+        occurred_at
     from {{ ref('stg_pos__transactions') }}
 ),
 
 support_tickets as (
-    select ticket_id, email, phone, created_at
+    select
+        ticket_id,
+        email,
+        phone,
+        created_at
     from {{ ref('base_support__tickets') }}
     where quarantine_reason is null
 ),
 
 social_interactions as (
-    select interaction_id, handle, occurred_at
+    select
+        interaction_id,
+        handle,
+        occurred_at
     from {{ ref('stg_social__interactions') }}
 ),
 
@@ -65,16 +92,16 @@ occurrences as (
     {%- for cte, record_key, seen_at, identifiers in sources %}
         {%- set outer_loop = loop %}
         {%- for identifier_type, column in identifiers %}
-    select
-        {{ record_key }} as record_key,
-        '{{ identifier_type }}' as identifier_type,
-        {{ column }} as identifier_value,
-        {{ seen_at }} as seen_at
-    from {{ cte }}
-    where {{ column }} is not null
-        {%- if not (outer_loop.last and loop.last) %}
-    union all
-        {%- endif %}
+            select
+                {{ record_key }} as record_key,
+                '{{ identifier_type }}' as identifier_type,
+                {{ column }} as identifier_value,
+                {{ seen_at }} as seen_at
+            from {{ cte }}
+            where {{ column }} is not null
+            {%- if not (outer_loop.last and loop.last) %}
+                union all
+            {%- endif %}
         {%- endfor %}
     {%- endfor %}
 ),

@@ -12,16 +12,25 @@
 with
 
 clustered as (
-    select node_key, identifier_type, identifier_value, customer_id, first_seen_at, last_seen_at, is_anchor
+    select
+        node_key,
+        identifier_type,
+        identifier_value,
+        customer_id,
+        first_seen_at,
+        last_seen_at,
+        is_anchor
     from {{ ref('int_identifiers_clustered') }}
     where not is_erased
 ),
 
 {% if previous_state is not none -%}
-previous as (
-    select node_key, customer_id
-    from {{ previous_state }}
-),
+    previous as (
+        select
+            node_key,
+            customer_id
+        from {{ previous_state }}
+    ),
 {%- else -%}
 previous as (
     select

@@ -12,17 +12,27 @@
 with
 
 occurrences as (
-    select identifier_type, identifier_value, node_key, seen_at
+    select
+        identifier_type,
+        identifier_value,
+        node_key,
+        seen_at
     from {{ ref('int_identifier_occurrences_unioned') }}
 ),
 
 links as (
-    select node_key_a, identifier_type_a, node_key_b, identifier_type_b
+    select
+        node_key_a,
+        identifier_type_a,
+        node_key_b,
+        identifier_type_b
     from {{ ref('int_identifier_links_paired') }}
 ),
 
 blocked_identifiers as (
-    select identifier_type, identifier_value
+    select
+        identifier_type,
+        identifier_value
     from {{ ref('blocked_identifiers') }}
 ),
 
@@ -48,6 +58,7 @@ placeholders as (
 ),
 
 {#- Each link seen from both ends, without placeholders on the far end. #}
+
 neighbours as (
     select
         links.node_key_a as node_key,
@@ -93,10 +104,10 @@ final as (
     select
         *,
         greatest(linked_contact_ids, linked_emails) > {{ var('omniscore__identifier_max_persons') }}
-        as is_over_linked,
+            as is_over_linked,
         not is_placeholder
         and greatest(linked_contact_ids, linked_emails) <= {{ var('omniscore__identifier_max_persons') }}
-        as is_linkable
+            as is_linkable
     from screened
 )
 

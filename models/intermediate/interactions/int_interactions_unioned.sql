@@ -9,39 +9,84 @@
 with
 
 taxonomy as (
-    select channel, raw_event_name, interaction_type, funnel_stage
+    select
+        channel,
+        raw_event_name,
+        interaction_type,
+        funnel_stage
     from {{ ref('interaction_taxonomy') }}
 ),
 
 web_events as (
-    select event_id, occurred_at, event_name, cookie_id, contact_id, revenue, source_file, source_line
+    select
+        event_id,
+        occurred_at,
+        event_name,
+        cookie_id,
+        contact_id,
+        revenue,
+        source_file,
+        source_line
     from {{ ref('stg_web__events') }}
 ),
 
 app_events as (
-    select event_id, occurred_at, event_name, device_id, contact_id, revenue, source_file, source_line
+    select
+        event_id,
+        occurred_at,
+        event_name,
+        device_id,
+        contact_id,
+        revenue,
+        source_file,
+        source_line
     from {{ ref('stg_app__events') }}
 ),
 
 email_activities as (
-    select activity_id, occurred_at, action, email, source_file, source_line
+    select
+        activity_id,
+        occurred_at,
+        action,
+        email,
+        source_file,
+        source_line
     from {{ ref('stg_email__activities') }}
 ),
 
 pos_transactions as (
     select
-        transaction_line_id, receipt_id, occurred_at, is_return, loyalty_card_id, amount,
-        source_file, source_line
+        transaction_line_id,
+        receipt_id,
+        occurred_at,
+        is_return,
+        loyalty_card_id,
+        amount,
+        source_file,
+        source_line
     from {{ ref('stg_pos__transactions') }}
 ),
 
 support_tickets as (
-    select ticket_id, created_at, solved_at, email, phone, source_file, source_line
+    select
+        ticket_id,
+        created_at,
+        solved_at,
+        email,
+        phone,
+        source_file,
+        source_line
     from {{ ref('stg_support__tickets') }}
 ),
 
 social_interactions as (
-    select interaction_id, occurred_at, interaction_type, handle, source_file, source_line
+    select
+        interaction_id,
+        occurred_at,
+        interaction_type,
+        handle,
+        source_file,
+        source_line
     from {{ ref('stg_social__interactions') }}
 ),
 
@@ -153,7 +198,6 @@ unioned as (
 
 final as (
     select
-        md5(unioned.natural_key) as interaction_id,
         unioned.channel,
         unioned.raw_event_name,
         taxonomy.interaction_type,
@@ -164,7 +208,8 @@ final as (
         unioned.preferred_node_key,
         unioned.fallback_node_key,
         unioned.source_file,
-        unioned.source_line
+        unioned.source_line,
+        md5(unioned.natural_key) as interaction_id
     from unioned
     left join taxonomy
         on

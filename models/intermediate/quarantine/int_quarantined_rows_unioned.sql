@@ -22,26 +22,26 @@
 with
 
 {% for channel, base_model in base_models -%}
-{{ base_model }} as (
-    select
-        '{{ channel }}' as channel,
-        source_file,
-        source_line,
-        raw_record,
-        quarantine_reason,
-        quarantine_detail
-    from {{ ref(base_model) }}
-    where quarantine_reason is not null
-),
+    {{ base_model }} as (
+        select
+            '{{ channel }}' as channel,
+            source_file,
+            source_line,
+            raw_record,
+            quarantine_reason,
+            quarantine_detail
+        from {{ ref(base_model) }}
+        where quarantine_reason is not null
+    ),
 
 {% endfor -%}
 
 unioned as (
     {%- for channel, base_model in base_models %}
-    select * from {{ base_model }}
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
+        select * from {{ base_model }}
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
     {%- endfor %}
 ),
 

@@ -3,12 +3,20 @@
 with
 
 channels as (
-    select channel, channel_name, channel_group, identifier_types, description
+    select
+        channel,
+        channel_name,
+        channel_group,
+        identifier_types,
+        description
     from {{ ref('channels') }}
 ),
 
 interactions as (
-    select channel, customer_id, occurred_at
+    select
+        channel,
+        customer_id,
+        occurred_at
     from {{ ref('fct_interactions') }}
 ),
 

@@ -15,27 +15,50 @@
 with
 
 identifiers as (
-    select customer_id, identifier_type, identifier_value, node_key, first_seen_at, last_seen_at
+    select
+        customer_id,
+        identifier_type,
+        identifier_value,
+        node_key,
+        first_seen_at,
+        last_seen_at
     from {{ ref('int_identifiers_resolved') }}
 ),
 
 contacts as (
     select
-        contact_id, email, phone, first_name, last_name, country_code, city, birth_date,
-        lifecycle_stage, is_marketing_consented, is_profiling_consented, created_at, updated_at
+        contact_id,
+        email,
+        phone,
+        first_name,
+        last_name,
+        country_code,
+        city,
+        birth_date,
+        lifecycle_stage,
+        is_marketing_consented,
+        is_profiling_consented,
+        created_at,
+        updated_at
     from {{ ref('stg_crm__contacts') }}
 ),
 
 interactions as (
-    select customer_id, channel, interaction_type, occurred_at, order_id, revenue
+    select
+        customer_id,
+        channel,
+        interaction_type,
+        occurred_at,
+        order_id,
+        revenue
     from {{ ref('fct_interactions') }}
     where customer_id is not null
 ),
 
 contact_profiles as (
     select
-        identifiers.customer_id,
         contacts.*,
+        identifiers.customer_id,
         {#- Orders contacts by update time, then id, as one sortable text. #}
         {{ dbt.concat([
             dbt.cast('contacts.updated_at', dbt.type_string()), "'|'", 'contacts.contact_id'
@@ -58,7 +81,7 @@ golden_records as (
         ] %}
         max_by({{ column }}, survivor_key) filter (where {{ column }} is not null) as {{ column }}
         {{- "," if not loop.last }}
-        {%- endfor %}
+    {%- endfor %}
     from contact_profiles
     group by customer_id
 ),
@@ -72,13 +95,15 @@ identifier_summaries as (
         max_by(node_key, last_seen_at) filter (where identifier_type = 'email') as latest_email_key,
         max_by(node_key, last_seen_at) filter (where identifier_type = 'phone') as latest_phone_key,
         max(case when identifier_type in ('contact_id', 'email', 'phone') then 1 else 0 end) = 1
-        as is_identified
+            as is_identified
     from identifiers
     group by customer_id
 ),
 
 channel_usage as (
-    select distinct customer_id, channel
+    select distinct
+        customer_id,
+        channel
     from interactions
 ),
 

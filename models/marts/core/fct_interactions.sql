@@ -11,6 +11,8 @@
     table equals a full refresh on the same files (python/tests/test_warehouse_end_to_end.py).
 #}
 
+-- depends_on: {{ ref('int_identifiers_resolved') }}
+
 {{
     config(
         materialized='incremental',
@@ -29,59 +31,78 @@ with
 
 interactions as (
     select
-        interaction_id, channel, raw_event_name, interaction_type, funnel_stage, occurred_at,
-        order_id, revenue, preferred_node_key, fallback_node_key, source_file, source_line
+        interaction_id,
+        channel,
+        raw_event_name,
+        interaction_type,
+        funnel_stage,
+        occurred_at,
+        order_id,
+        revenue,
+        preferred_node_key,
+        fallback_node_key,
+        source_file,
+        source_line
     from {{ ref('int_interactions_unioned') }}
 ),
 
 identifiers as (
-    select node_key, customer_id, is_erased
+    select
+        node_key,
+        customer_id,
+        is_erased
     from {{ ref('int_identifiers_clustered') }}
 ),
 
 {% if is_incremental() -%}
-resolved as (
-    select customer_id, previous_customer_id
-    from {{ ref('int_identifiers_resolved') }}
-),
+    resolved as (
+        select
+            customer_id,
+            previous_customer_id
+        from {{ ref('int_identifiers_resolved') }}
+    ),
 
-loaded as (
-    select interaction_id, customer_id, occurred_at, source_file
-    from {{ this }}
-),
+    loaded as (
+        select
+            interaction_id,
+            customer_id,
+            occurred_at,
+            source_file
+        from {{ this }}
+    ),
 
-loaded_files as (
-    select distinct source_file from loaded
-),
+    loaded_files as (
+        select distinct source_file from loaded
+    ),
 
-changed_customers as (
-    select distinct loaded.customer_id
-    from loaded
-    where
-        loaded.customer_id is not null
-        and loaded.customer_id not in (select resolved.customer_id from resolved)
-    union
-    select distinct resolved.previous_customer_id as customer_id
-    from resolved
-    where resolved.previous_customer_id != resolved.customer_id
-),
+    changed_customers as (
+        select distinct loaded.customer_id
+        from loaded
+        where
+            loaded.customer_id is not null
+            and loaded.customer_id not in (select resolved.customer_id from resolved)
+        union
+        select distinct resolved.previous_customer_id as customer_id
+        from resolved
+        where resolved.previous_customer_id != resolved.customer_id
+    ),
 
-to_refresh as (
-    select interactions.*
-    from interactions
-    where
-        interactions.source_file not in (select loaded_files.source_file from loaded_files)
-        or interactions.occurred_at >= (
-            select
-                {{ dbt.dateadd('day', -1 * var('omniscore__lookback_days'), 'max(loaded.occurred_at)') }}
-            from loaded
-        )
-        or interactions.interaction_id in (
-            select loaded.interaction_id
-            from loaded
-            inner join changed_customers on loaded.customer_id = changed_customers.customer_id
-        )
-),
+    to_refresh as (
+        select interactions.*
+        from interactions
+        where
+            interactions.source_file not in (select loaded_files.source_file from loaded_files)
+            or interactions.occurred_at >= (
+                select
+                    {{ dbt.dateadd('day', -1 * var('omniscore__lookback_days'), 'max(loaded.occurred_at)') }}
+                from loaded
+            )
+            or interactions.interaction_id in (
+                select loaded.interaction_id
+                from loaded
+                inner join changed_customers on loaded.customer_id = changed_customers.customer_id
+            )
+    ),
 {%- else -%}
 to_refresh as (
     select * from interactions
