@@ -6,7 +6,9 @@
     3. otherwise a national number: drop `trunk_prefix` if it starts with it, and prepend
        `calling_code`; for calling code 1 an 11-digit national number starting with 1
        drops that 1 first;
-    4. the result must have 8 to 15 digits, else null.
+    4. the result must have 8 to 15 digits and must not start with 0 (no calling code
+       does), else null: typed `0000000000` reads as `00` + `00000000`, a placeholder
+       that would otherwise become the linkable `+00000000`.
     `calling_code` and `trunk_prefix` are SQL expressions (columns or literals) for the
     row's country; a null calling code leaves a national number unresolvable (null).
 #}
@@ -29,6 +31,7 @@
         end
     {%- endset -%}
     case
-        when {{ dbt.length(international) }} between 8 and 15 then '+' || {{ international }}
+        when {{ dbt.length(international) }} between 8 and 15 and {{ international }} not like '0%'
+            then '+' || {{ international }}
     end
 {%- endmacro %}

@@ -87,11 +87,11 @@ named as (
 enriched as (
     select
         named.*,
-        stores.store_id is not null as is_known_store,
         stores.timezone as store_timezone,
-        coalesce(stores.is_valid_time_zone, false) as has_valid_time_zone,
         exchange_rates.rate_to_usd,
         reporting_currency.reporting_rate_to_usd,
+        stores.store_id is not null as is_known_store,
+        coalesce(stores.is_valid_time_zone, false) as has_valid_time_zone,
         taxonomy.raw_event_name is not null as is_mapped_event
     from named
     cross join reporting_currency
