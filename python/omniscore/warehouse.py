@@ -76,6 +76,10 @@ def run_dbt(
     db = Path(db_path or db_path_from_env()).resolve()
     db.parent.mkdir(parents=True, exist_ok=True)
     env["OMNISCORE_DB"] = str(db)
+    # Artefacts and logs beside the warehouse, so that builds of different warehouse
+    # files (tests, benchmark runs) can run at once without sharing target/.
+    env.setdefault("DBT_TARGET_PATH", str(db.parent / f"{db.stem}.dbt-target"))
+    env.setdefault("DBT_LOG_PATH", str(db.parent / f"{db.stem}.dbt-logs"))
     env.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
     env.update(extra_env or {})
     command = [dbt_executable(), *args, "--project-dir", str(PROJECT_DIR)]
