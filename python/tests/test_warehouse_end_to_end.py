@@ -78,6 +78,7 @@ def warehouses(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         "truth": truth,
         "incremental": incremental_db,
         "full": full_db,
+        "first_batch": first_batch,
         "after_batches": snapshot,
         "root": root,
     }
