@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from omniscore.warehouse import PROJECT_DIR, dbt_executable
+from omniscore.warehouse import PROJECT_DIR, dbt_env, dbt_executable
 
 log = logging.getLogger(__name__)
 
@@ -74,8 +74,7 @@ def benchmark_size(customers: int, days: int, seed: int, work_dir: Path) -> list
     raw_dir, truth_dir, db = work_dir / "raw", work_dir / "truth", work_dir / "omniscore.duckdb"
     shutil.rmtree(work_dir, ignore_errors=True)
     work_dir.mkdir(parents=True)
-    env = dict(os.environ, OMNISCORE_RAW_DIR=str(raw_dir), OMNISCORE_DB=str(db))
-    env["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
+    env = dbt_env(raw_dir, db)
     omniscore = [sys.executable, "-m", "omniscore.cli"]
     dbt = [dbt_executable()]
     steps = [

@@ -58,6 +58,22 @@ def dbt_executable() -> str:
     return found
 
 
+def dbt_env(raw_dir: Path | None = None, db_path: Path | None = None) -> dict[str, str]:
+    """The environment a dbt process needs to build ``db_path`` from ``raw_dir`` (both
+    default to the environment's settings); creates the warehouse's folder."""
+    env = dict(os.environ)
+    env["OMNISCORE_RAW_DIR"] = str(Path(raw_dir or raw_dir_from_env()).resolve())
+    db = Path(db_path or db_path_from_env()).resolve()
+    db.parent.mkdir(parents=True, exist_ok=True)
+    env["OMNISCORE_DB"] = str(db)
+    # Artefacts and logs beside the warehouse, so that builds of different warehouse
+    # files (tests, benchmark runs) can run at once without sharing target/.
+    env.setdefault("DBT_TARGET_PATH", str(db.parent / f"{db.stem}.dbt-target"))
+    env.setdefault("DBT_LOG_PATH", str(db.parent / f"{db.stem}.dbt-logs"))
+    env.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+    return env
+
+
 def run_dbt(
     args: Sequence[str],
     *,
@@ -71,16 +87,7 @@ def run_dbt(
     Output is captured (and also streamed to stderr when ``echo``); the caller decides what
     a non-zero return code means.
     """
-    env = dict(os.environ)
-    env["OMNISCORE_RAW_DIR"] = str(Path(raw_dir or raw_dir_from_env()).resolve())
-    db = Path(db_path or db_path_from_env()).resolve()
-    db.parent.mkdir(parents=True, exist_ok=True)
-    env["OMNISCORE_DB"] = str(db)
-    # Artefacts and logs beside the warehouse, so that builds of different warehouse
-    # files (tests, benchmark runs) can run at once without sharing target/.
-    env.setdefault("DBT_TARGET_PATH", str(db.parent / f"{db.stem}.dbt-target"))
-    env.setdefault("DBT_LOG_PATH", str(db.parent / f"{db.stem}.dbt-logs"))
-    env.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+    env = dbt_env(raw_dir, db_path)
     env.update(extra_env or {})
     command = [dbt_executable(), *args, "--project-dir", str(PROJECT_DIR)]
     command += ["--profiles-dir", str(PROJECT_DIR)]
