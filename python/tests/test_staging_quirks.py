@@ -1,0 +1,677 @@
+"""Staging on the hand-written landing folder: one test per quirk of the export contract.
+
+``fixtures/raw`` holds small, hand-written exports with at least one example of every
+quirk that ``../shared/raw-exports.md`` lists (BOM, CRLF, repeats, re-delivered files,
+broken rows, extra columns, decimal commas, local times, ...). It is built once into a
+temporary warehouse (staging, the reconciliation and the unfiltered quarantine), and each
+test states what happens to one quirk: the value it is staged as, or the file, line and
+reason it is quarantined with. Two more builds on altered copies of the folder cover a
+folder that is empty or missing, a re-delivered file, and a required column that is missing.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+from collections.abc import Iterator
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from omniscore.warehouse import DbtResult, connect, run_dbt
+
+pytestmark = pytest.mark.dbt
+
+FIXTURE_RAW = Path(__file__).parent / "fixtures" / "raw"
+# What staging needs and what checks it: the staging layer with its tests (tests/staging
+# included), the per-file reconciliation and the unfiltered quarantine. Tests are selected
+# only when all their parents are, so later layers' tests do not run on missing tables.
+BUILD = [
+    "build",
+    "--select",
+    "staging",
+    "file_reconciliation",
+    "int_quarantined_rows_unioned",
+    "--indirect-selection",
+    "cautious",
+]
+REDELIVERED = "web/events_2026-01-01_redelivered.csv"
+
+# Every record of the fixture that must be quarantined: (file, line, reason), read off the
+# files by hand. The redelivered web file repeats the original, broken rows included.
+WEB_BROKEN = [
+    (7, "invalid_timestamp"),
+    (8, "invalid_number"),
+    (9, "timestamp_out_of_range"),
+    (10, "timestamp_out_of_range"),
+    (11, "unknown_currency"),
+    (12, "unmapped_event_type"),
+    (13, "wrong_column_count"),
+    (14, "missing_required_value"),
+    (15, "invalid_timestamp"),
+]
+EXPECTED_QUARANTINE = {
+    ("app/events_2026-01-01.jsonl", 5, "malformed_json"),
+    ("app/events_2026-01-01.jsonl", 6, "malformed_json"),
+    ("app/events_2026-01-01.jsonl", 7, "invalid_timestamp"),
+    ("app/events_2026-01-01.jsonl", 8, "invalid_number"),
+    ("app/events_2026-01-01.jsonl", 9, "unmapped_event_type"),
+    ("app/events_2026-01-01.jsonl", 10, "missing_required_value"),
+    ("app/events_2026-01-01.jsonl", 11, "timestamp_out_of_range"),
+    ("crm/contacts_2026-01-01.csv", 5, "invalid_timestamp"),
+    ("crm/contacts_2026-01-01.csv", 6, "missing_required_value"),
+    ("crm/contacts_2026-01-01.csv", 7, "wrong_column_count"),
+    ("crm/contacts_2026-01-01.csv", 8, "timestamp_out_of_range"),
+    ("crm/contacts_2026-01-01.csv", 9, "timestamp_out_of_range"),
+    ("email/activity_2026-01-01.csv", 8, "unmapped_event_type"),
+    ("email/activity_2026-01-01.csv", 9, "missing_required_value"),
+    ("email/activity_2026-01-01.csv", 10, "invalid_timestamp"),
+    ("pos/transactions_2026-01-01.csv", 7, "unknown_store"),
+    ("pos/transactions_2026-01-01.csv", 8, "invalid_timestamp"),
+    ("pos/transactions_2026-01-01.csv", 9, "invalid_number"),
+    ("pos/transactions_2026-01-01.csv", 10, "unknown_currency"),
+    ("pos/transactions_2026-01-01.csv", 11, "invalid_timestamp"),
+    ("pos/transactions_2026-01-01.csv", 12, "missing_required_value"),
+    ("pos/transactions_2026-01-01.csv", 13, "wrong_column_count"),
+    ("pos/transactions_2026-01-01.csv", 14, "invalid_number"),
+    ("social/interactions_2026-01-01.csv", 5, "invalid_number"),
+    ("social/interactions_2026-01-01.csv", 6, "invalid_number"),
+    ("social/interactions_2026-01-01.csv", 7, "unmapped_event_type"),
+    ("social/interactions_2026-01-01.csv", 8, "invalid_timestamp"),
+    ("support/tickets_2026-01-01.csv", 7, "invalid_timestamp"),
+    ("support/tickets_2026-01-01.csv", 8, "timestamp_out_of_range"),
+    ("support/tickets_2026-01-01.csv", 9, "missing_required_value"),
+    *(("web/events_2026-01-01.csv", line, reason) for line, reason in WEB_BROKEN),
+    *((REDELIVERED, line, reason) for line, reason in WEB_BROKEN),
+}
+
+
+def build(raw: Path, work: Path, *commands: list[str]) -> DbtResult:
+    """Seed and run ``commands`` on ``raw`` into ``work/warehouse.duckdb``.
+
+    dbt's target and log folders go to ``work`` too, so that the test never touches the
+    project's own ``target/`` (another dbt may be running there). Returns the last result.
+    """
+    env = {"DBT_TARGET_PATH": str(work / "target"), "DBT_LOG_PATH": str(work / "logs")}
+    db = work / "warehouse.duckdb"
+    result = run_dbt(["seed", "--quiet"], raw_dir=raw, db_path=db, extra_env=env)
+    assert result.ok, result.output[-5000:]
+    for command in commands:
+        result = run_dbt(command, raw_dir=raw, db_path=db, extra_env=env)
+    return result
+
+
+@pytest.fixture(scope="module")
+def build_result(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, DbtResult]:
+    """The fixture folder built once; the build must succeed (warnings allowed)."""
+    work = tmp_path_factory.mktemp("staging_quirks")
+    result = build(FIXTURE_RAW, work, BUILD)
+    assert result.ok, result.output[-5000:]
+    return work / "warehouse.duckdb", result
+
+
+@pytest.fixture(scope="module")
+def con(build_result: tuple[Path, DbtResult]) -> Iterator[duckdb.DuckDBPyConnection]:
+    with connect(build_result[0]) as connection:
+        yield connection
+
+
+@pytest.fixture(scope="module")
+def variant(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture folder without the re-delivered file and the social folder, with an
+    empty email folder and a header-only POS file, built the same way."""
+    work = tmp_path_factory.mktemp("staging_variant")
+    raw = work / "raw"
+    shutil.copytree(FIXTURE_RAW, raw)
+    (raw / REDELIVERED).unlink()
+    shutil.rmtree(raw / "social")
+    for path in (raw / "email").iterdir():
+        path.unlink()
+    header = (raw / "pos" / "transactions_2026-01-02.csv").read_text().splitlines()[0]
+    (raw / "pos" / "transactions_2026-01-03.csv").write_text(header + "\n")
+    result = build(raw, work, BUILD)
+    assert result.ok, result.output[-5000:]
+    return work / "warehouse.duckdb"
+
+
+def rows(con: duckdb.DuckDBPyConnection, sql: str, *params: object) -> list[tuple]:
+    return con.execute(sql, list(params)).fetchall()
+
+
+def one(con: duckdb.DuckDBPyConnection, sql: str, *params: object) -> tuple:
+    found = rows(con, sql, *params)
+    assert len(found) == 1, found
+    return found[0]
+
+
+def quarantine_reason(con: duckdb.DuckDBPyConnection, source_file: str, line: int) -> str:
+    return one(
+        con,
+        "select reason from intermediate.int_quarantined_rows_unioned "
+        "where source_file = ? and source_line = ?",
+        source_file,
+        line,
+    )[0]
+
+
+def rate(con: duckdb.DuckDBPyConnection, currency: str) -> Decimal:
+    """Reporting-currency value of one unit of ``currency`` (USD is the reporting currency)."""
+    return Decimal(
+        str(
+            one(
+                con,
+                "select local.rate_to_usd / usd.rate_to_usd from config.exchange_rates as local "
+                "cross join config.exchange_rates as usd "
+                "where local.currency_code = ? and usd.currency_code = 'USD'",
+                currency,
+            )[0]
+        )
+    )
+
+
+def data_records(path: Path) -> int:
+    """Data records of a landed file counted independently of staging: CSV records (a
+    quoted field may span lines) or JSON lines after the header, blank ones excluded."""
+    text = path.read_text(encoding="utf-8-sig")
+    if path.suffix == ".jsonl":
+        return sum(1 for line in text.splitlines() if line.strip())
+    delimiter = ";" if path.parent.name == "pos" else ","
+    records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    return sum(1 for record in records[1:] if record)
+
+
+# --- landing folder --------------------------------------------------------------------------
+
+
+def test_every_raw_row_is_staged_dropped_or_quarantined_per_file(con):
+    landed = {
+        path.relative_to(FIXTURE_RAW).as_posix(): data_records(path)
+        for path in FIXTURE_RAW.rglob("*")
+        if path.is_file()
+    }
+    found = rows(
+        con,
+        "select source_file, raw_rows, staged_rows, duplicate_rows, quarantined_rows, "
+        "is_reconciled from audit.file_reconciliation",
+    )
+    assert {row[0]: row[1] for row in found} == landed
+    for source_file, raw, staged, duplicates, quarantined, is_reconciled in found:
+        assert raw == staged + duplicates + quarantined, source_file
+        assert is_reconciled, source_file
+
+
+def test_reconciliation_singular_test_passes_on_the_fixture(build_result):
+    _, result = build_result
+    assert "PASS assert_every_file_reconciles" in result.output
+
+
+def test_bom_and_crlf_are_stripped(con):
+    # These files start with a BOM and end their lines in CRLF; their first and last
+    # columns would otherwise carry the BOM and a carriage return.
+    assert one(con, "select timezone from staging.stg_pos__stores where store_id = 'S1'") == (
+        "America/Los_Angeles",
+    )
+    assert (
+        one(
+            con,
+            "select count(*) from staging.stg_web__events where source_file = ?",
+            "web/events_2026-01-01.csv",
+        )[0]
+        == 4
+    )
+    for model in (
+        "base_web__events",
+        "base_crm__contacts",
+        "base_pos__stores",
+        "base_support__tickets",
+        "base_app__events",
+    ):
+        assert one(
+            con,
+            f"select count(*) from staging.{model} "
+            "where contains(raw_record, chr(13)) or contains(raw_record, chr(65279))",
+        ) == (0,), model
+
+
+def test_blank_lines_are_not_records_but_keep_line_numbers(con):
+    # web line 6 and app line 12 are blank: the records after them keep their line numbers.
+    assert one(
+        con,
+        "select event_id from staging.base_web__events where source_file = ? and source_line = 7",
+        "web/events_2026-01-01.csv",
+    ) == ("W4",)
+    assert one(con, "select event_id from staging.stg_app__events where source_line = 13") == (
+        "A10",
+    )
+    assert rows(con, "select * from staging.base_app__events where source_line = 12") == []
+
+
+def test_extra_columns_are_ignored(con):
+    # web: session_engaged, crm file 2: favourite_colour, app: an unknown JSON key.
+    assert one(con, "select count(*) from staging.stg_web__events where event_id = 'W14'") == (1,)
+    assert one(con, "select email from staging.stg_crm__contacts where contact_id = 'C008'") == (
+        "mo@example.com",
+    )
+    assert one(con, "select event_name from staging.stg_app__events where event_id = 'A10'") == (
+        "push_opened",
+    )
+    columns = {row[0] for row in rows(con, "describe staging.stg_web__events")}
+    assert "session_engaged" not in columns
+
+
+def test_columns_are_found_by_name_in_any_order(con):
+    # crm/contacts_2026-01-02.csv starts with updated_at.
+    assert one(
+        con,
+        "select contact_id, email, updated_at, source_file from staging.stg_crm__contacts "
+        "where contact_id = 'C001'",
+    ) == ("C001", "jane@newmail.com", datetime(2026, 1, 2, 8), "crm/contacts_2026-01-02.csv")
+
+
+def test_same_event_twice_is_counted_once(con):
+    repeats = {
+        ("staging.base_web__events", "event_id", "W1"): 4,  # twice in the file, twice redelivered
+        ("staging.base_app__events", "event_id", "A1"): 2,
+        ("staging.base_social__interactions", "interaction_id", "SO1"): 2,
+        ("staging.base_pos__transactions", "transaction_line_id", "R1-1"): 2,  # across files
+    }
+    for (model, key, value), copies in repeats.items():
+        ranks = rows(con, f"select duplicate_rank from {model} where {key} = ? order by 1", value)
+        assert ranks == [(rank,) for rank in range(1, copies + 1)], value
+    assert one(con, "select count(*) from staging.stg_web__events where event_id = 'W1'") == (1,)
+    assert one(con, "select count(*) from staging.stg_app__events where event_id = 'A1'") == (1,)
+
+
+def test_email_repeat_without_event_id_is_dropped_by_natural_key(con):
+    # Lines 4 and 5 are the same click: same email, campaign, action, timestamp and url.
+    found = rows(
+        con,
+        "select source_line, duplicate_rank from staging.base_email__activities "
+        "where action = 'click' order by source_line",
+    )
+    assert found == [(4, 1), (5, 2)]
+
+
+def test_redelivered_file_stages_nothing(con):
+    row = one(
+        con,
+        "select raw_rows, staged_rows, duplicate_rows, quarantined_rows "
+        "from audit.file_reconciliation where source_file = ?",
+        REDELIVERED,
+    )
+    assert row == (14, 0, 14 - len(WEB_BROKEN), len(WEB_BROKEN))
+
+
+def test_redelivered_file_changes_nothing(con, variant):
+    """The web events staged with the re-delivered file equal those staged without it."""
+    query = "select * from staging.stg_web__events order by event_id"
+    with connect(variant) as without:
+        assert rows(con, query) == rows(without, query)
+
+
+def test_empty_folder_and_missing_channel_build_fine(variant):
+    with connect(variant) as without:
+        assert one(without, "select count(*) from staging.stg_email__activities") == (0,)
+        assert one(without, "select count(*) from staging.stg_social__interactions") == (0,)
+        channels = {
+            row[0] for row in rows(without, "select channel from audit.file_reconciliation")
+        }
+        assert "email" not in channels
+        assert "social" not in channels
+
+
+def test_header_only_file_is_listed_with_no_rows(variant):
+    with connect(variant) as without:
+        assert one(
+            without,
+            "select raw_rows, staged_rows, is_reconciled from audit.file_reconciliation "
+            "where source_file = 'pos/transactions_2026-01-03.csv'",
+        ) == (0, 0, True)
+
+
+def test_missing_required_column_stops_the_build_naming_file_and_column(build_result, tmp_path):
+    """Drop `event_timestamp` from one web file: dbt fails and says which file lacks what."""
+    raw = tmp_path / "raw"
+    shutil.copytree(FIXTURE_RAW, raw)
+    path = raw / "web" / "events_2026-01-02.csv"
+    records = list(csv.reader(io.StringIO(path.read_text(), newline="")))
+    position = records[0].index("event_timestamp")
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(
+        [field for index, field in enumerate(record) if index != position] for record in records
+    )
+    path.write_text(out.getvalue())
+    shutil.copy(build_result[0], tmp_path / "warehouse.duckdb")
+    env = {"DBT_TARGET_PATH": str(tmp_path / "target"), "DBT_LOG_PATH": str(tmp_path / "logs")}
+    result = run_dbt(
+        ["run", "--select", "base_web__events"],
+        raw_dir=raw,
+        db_path=tmp_path / "warehouse.duckdb",
+        extra_env=env,
+    )
+    assert not result.ok
+    assert "web/events_2026-01-02.csv: required column 'event_timestamp' is missing" in (
+        result.output
+    )
+
+
+# --- broken rows -----------------------------------------------------------------------------
+
+
+def test_every_broken_row_is_quarantined_with_file_line_and_reason(con):
+    found = set(
+        rows(
+            con,
+            "select source_file, source_line, reason "
+            "from intermediate.int_quarantined_rows_unioned",
+        )
+    )
+    assert found == EXPECTED_QUARANTINE
+
+
+def test_first_reason_in_contract_order_wins(con):
+    # W13: unparseable timestamp, unknown currency and an unmapped name at once.
+    assert quarantine_reason(con, "web/events_2026-01-01.csv", 15) == "invalid_timestamp"
+
+
+def test_broken_row_delivered_twice_is_quarantined_twice(con):
+    for source_file in ("web/events_2026-01-01.csv", REDELIVERED):
+        assert quarantine_reason(con, source_file, 12) == "unmapped_event_type"
+
+
+def test_timestamps_in_the_future_or_before_the_business_are_quarantined(con):
+    assert quarantine_reason(con, "web/events_2026-01-01.csv", 9) == "timestamp_out_of_range"
+    assert quarantine_reason(con, "web/events_2026-01-01.csv", 10) == "timestamp_out_of_range"
+    assert quarantine_reason(con, "crm/contacts_2026-01-01.csv", 9) == "timestamp_out_of_range"
+
+
+def test_unmapped_event_types_are_named_in_a_warning(build_result, con):
+    _, result = build_result
+    assert "WARN 4 warn_unmapped_event_types" in result.output
+    found = set(rows(con, 'select * from "dbt_test__audit"."warn_unmapped_event_types"'))
+    assert found == {
+        ("app", "shake_detected", 1),
+        ("email", "forward", 1),
+        ("social", "repost", 1),
+        ("web", "video_start", 2),
+    }
+
+
+def test_late_event_in_a_later_file_is_staged(con):
+    # W11 in the second web file happened before every event of the first.
+    assert one(
+        con, "select occurred_at, source_file from staging.stg_web__events where event_id = 'W11'"
+    ) == (datetime(2025, 12, 30, 10), "web/events_2026-01-02.csv")
+
+
+# --- identifiers -----------------------------------------------------------------------------
+
+
+def test_email_is_lower_case_and_trimmed(con):
+    # "  Jane.Doe@Example.COM " (quoted, with spaces) and "Mo@Example.com".
+    assert one(
+        con,
+        "select email from staging.base_crm__contacts where contact_id = 'C001' "
+        "and source_file = 'crm/contacts_2026-01-01.csv'",
+    ) == ("jane.doe@example.com",)
+    assert one(con, "select email from staging.stg_crm__contacts where contact_id = 'C008'") == (
+        "mo@example.com",
+    )
+    assert one(con, "select email from staging.stg_support__tickets where ticket_id = 'T1'") == (
+        "jane.doe@example.com",
+    )
+
+
+def test_phones_become_e164(con):
+    expected = {
+        ("crm/contacts_2026-01-02.csv", "C001"): "+14155550101",  # +1 (415) 555-0101
+        ("crm/contacts_2026-01-01.csv", "C002"): "+442079460958",  # GB, trunk prefix 0
+        ("crm/contacts_2026-01-01.csv", "C004"): "+49301234567",  # 0049 international prefix
+        ("crm/contacts_2026-01-02.csv", "C008"): "+14155550199",  # no country: default code
+    }
+    for (source_file, contact_id), phone in expected.items():
+        assert one(
+            con,
+            "select phone from staging.base_crm__contacts where source_file = ? and contact_id = ?",
+            source_file,
+            contact_id,
+        ) == (phone,), contact_id
+    # Support tickets carry no country: national numbers take the default calling code.
+    assert one(con, "select phone from staging.stg_support__tickets where ticket_id = 'T1'") == (
+        "+14155550101",
+    )
+
+
+def test_placeholder_identifiers_are_staged_but_blocked_or_null(con):
+    blocked = {
+        row[0] for row in rows(con, "select identifier_value from config.blocked_identifiers")
+    }
+    # Typed all zeros is no phone number at all: null, so it can never link two people.
+    assert one(con, "select phone from staging.stg_crm__contacts where contact_id = 'C003'") == (
+        None,
+    )
+    assert one(con, "select phone from staging.stg_support__tickets where ticket_id = 'T5'") == (
+        None,
+    )
+    # Other placeholders stay in staging; the identity layer skips the blocked values.
+    staged = [
+        one(con, "select email from staging.stg_crm__contacts where contact_id = 'C003'")[0],
+        one(con, "select cookie_id from staging.stg_web__events where event_id = 'W14'")[0],
+        one(con, "select device_id from staging.stg_app__events where event_id = 'A10'")[0],
+    ]
+    assert staged == ["test@test.com", "anonymous", "00000000-0000-0000-0000-000000000000"]
+    assert set(staged) <= blocked
+
+
+def test_social_handle_matches_without_at_and_case(con):
+    handles = dict(rows(con, "select interaction_id, handle from staging.stg_social__interactions"))
+    assert handles == {"SO1": "jane_doe", "SO2": "jane_doe", "SO7": "mo_lee"}
+    assert one(
+        con, "select instagram_handle from staging.stg_crm__contacts where contact_id = 'C001'"
+    ) == ("jane_doe",)
+
+
+# --- CRM and support versions ----------------------------------------------------------------
+
+
+def test_crm_latest_updated_at_wins(con):
+    # C001's later file is newer; C002's later file carries an older version.
+    staged = dict(
+        rows(
+            con,
+            "select contact_id, email from staging.stg_crm__contacts "
+            "where contact_id in ('C001', 'C002')",
+        )
+    )
+    assert staged == {"C001": "jane@newmail.com", "C002": "john@example.com"}
+    superseded = rows(
+        con,
+        "select contact_id, source_file from staging.base_crm__contacts "
+        "where duplicate_rank = 2 order by contact_id",
+    )
+    assert superseded == [
+        ("C001", "crm/contacts_2026-01-01.csv"),
+        ("C002", "crm/contacts_2026-01-02.csv"),
+    ]
+
+
+def test_crm_consent_flags_in_every_spelling(con):
+    consents = {
+        row[0]: row[1:]
+        for row in rows(
+            con,
+            "select contact_id, is_marketing_consented, is_profiling_consented "
+            "from staging.stg_crm__contacts",
+        )
+    }
+    assert consents == {
+        "C001": (True, False),  # 1 / N
+        "C002": (False, False),  # 0 / false
+        "C003": (None, None),  # empty: unknown
+        "C008": (True, None),  # TRUE / maybe
+    }
+
+
+def test_erasure_request_with_either_identifier(con):
+    assert rows(
+        con,
+        "select request_id, contact_id, email from staging.stg_crm__erasure_requests order by 1",
+    ) == [("E1", "C003", None), ("E2", None, "someone@example.com")]
+
+
+def test_support_latest_updated_at_wins(con):
+    staged = {
+        row[0]: row[1:]
+        for row in rows(
+            con,
+            "select ticket_id, status, source_file from staging.stg_support__tickets "
+            "where ticket_id in ('T1', 'T2')",
+        )
+    }
+    assert staged == {
+        "T1": ("solved", "support/tickets_2026-01-02.csv"),
+        "T2": ("open", "support/tickets_2026-01-01.csv"),
+    }
+
+
+def test_support_subject_with_commas_quotes_line_breaks_and_emoji(con):
+    assert one(
+        con, "select subject, tags from staging.stg_support__tickets where ticket_id = 'T2'"
+    ) == ('Refund, please!\nI said "now" \U0001f600\n\nThanks', "refund;late_delivery")
+    # The record after the four-line subject starts at line 7.
+    assert quarantine_reason(con, "support/tickets_2026-01-01.csv", 7) == "invalid_timestamp"
+
+
+# --- time zones ------------------------------------------------------------------------------
+
+
+def test_support_iso_offsets_become_utc(con):
+    found = dict(
+        rows(
+            con,
+            "select ticket_id, created_at from staging.stg_support__tickets "
+            "where ticket_id in ('T1', 'T2')",
+        )
+    )
+    assert found == {
+        "T1": datetime(2026, 1, 1, 11, 34, 56),  # +01:00
+        "T2": datetime(2026, 1, 1, 13, 0),  # -05:00
+    }
+
+
+def test_web_epoch_microseconds_become_utc(con):
+    assert one(con, "select occurred_at from staging.stg_web__events where event_id = 'W1'") == (
+        datetime(2026, 1, 1, 10, 0),
+    )
+
+
+def test_app_event_time_with_and_without_fraction(con):
+    found = dict(
+        rows(
+            con,
+            "select event_id, occurred_at from staging.stg_app__events "
+            "where event_id in ('A2', 'A10')",
+        )
+    )
+    assert found == {
+        "A2": datetime(2026, 1, 1, 10, 1, 0, 250000),
+        "A10": datetime(2026, 1, 1, 13, 0),
+    }
+
+
+def test_email_account_time_zone_with_daylight_saving(con):
+    # America/New_York: 09:00 is 14:00 UTC in January (EST) and 13:00 UTC in July (EDT).
+    found = dict(
+        rows(
+            con,
+            "select source_line, occurred_at from staging.stg_email__activities "
+            "where source_line in (2, 6)",
+        )
+    )
+    assert found == {2: datetime(2026, 1, 1, 14, 0), 6: datetime(2026, 7, 1, 13, 0)}
+
+
+def test_store_local_time_becomes_utc_with_daylight_saving(con):
+    found = dict(
+        rows(
+            con,
+            "select transaction_line_id, occurred_at from staging.stg_pos__transactions "
+            "where transaction_line_id in ('R1-1', 'R3-1', 'R2-1', 'R4-1')",
+        )
+    )
+    assert found == {
+        "R1-1": datetime(2026, 1, 1, 18, 30),  # Los Angeles, PST (-8)
+        "R3-1": datetime(2026, 7, 1, 17, 0),  # Los Angeles, PDT (-7)
+        "R2-1": datetime(2026, 7, 15, 11, 0),  # London, BST (+1)
+        "R4-1": datetime(2026, 1, 2, 9, 0),  # London, GMT
+    }
+
+
+def test_store_time_in_the_spring_forward_gap_is_staged(con):
+    # 29/03/2026 01:30 does not exist in London (clocks jump 01:00 -> 02:00): it is staged
+    # at the UTC instant of one of the offsets around the gap, not dropped.
+    occurred_at = one(
+        con, "select occurred_at from staging.stg_pos__transactions where receipt_id = 'R12'"
+    )[0]
+    assert occurred_at in {datetime(2026, 3, 29, 0, 30), datetime(2026, 3, 29, 1, 30)}
+
+
+def test_store_with_unknown_time_zone_quarantines_its_transactions(con):
+    assert one(con, "select timezone from staging.stg_pos__stores where store_id = 'S3'") == (
+        "Mars/Olympus_Mons",
+    )
+    assert quarantine_reason(con, "pos/transactions_2026-01-01.csv", 11) == "invalid_timestamp"
+
+
+# --- numbers and money -----------------------------------------------------------------------
+
+
+def test_pos_decimal_comma_and_thousands_separator(con):
+    # 1.234,50 unit price, 34,50 discount: 1 x 1234.50 - 34.50.
+    assert one(
+        con,
+        "select unit_price_local, discount_amount_local, amount_local, amount "
+        "from staging.stg_pos__transactions where transaction_line_id = 'R1-2'",
+    ) == (Decimal("1234.5"), Decimal("34.5"), Decimal("1200"), Decimal("1200"))
+    # 12.50 in a decimal-comma file is not read as 1250: the row is quarantined.
+    assert quarantine_reason(con, "pos/transactions_2026-01-01.csv", 14) == "invalid_number"
+
+
+def test_web_thousands_separator_and_currency_conversion(con):
+    local, currency, revenue = one(
+        con,
+        "select revenue_local, currency_code, revenue from staging.stg_web__events "
+        "where event_id = 'W3'",
+    )
+    assert (local, currency) == (Decimal("1234.5"), "EUR")
+    assert revenue == (local * rate(con, "EUR")).quantize(Decimal("0.0001"))
+
+
+def test_pos_return_anonymous_shopper_and_other_currency(con):
+    returned = one(
+        con,
+        "select is_return, quantity, amount_local, currency_code, amount "
+        "from staging.stg_pos__transactions where transaction_line_id = 'R4-1'",
+    )
+    assert returned[:4] == (True, -1, Decimal("-12.5"), "EUR")
+    assert returned[4] == (Decimal("-12.5") * rate(con, "EUR")).quantize(Decimal("0.0001"))
+    anonymous = one(
+        con,
+        "select loyalty_card_id, currency_code, amount from staging.stg_pos__transactions "
+        "where transaction_line_id = 'R2-1'",
+    )
+    assert anonymous[:2] == (None, "GBP")
+    assert anonymous[2] == (Decimal("10") * rate(con, "GBP")).quantize(Decimal("0.0001"))
+
+
+def test_social_sentiment_is_a_number_in_range(con):
+    found = dict(
+        rows(con, "select interaction_id, sentiment from staging.stg_social__interactions")
+    )
+    assert found == {"SO1": None, "SO2": 0.8, "SO7": -0.25}
+    assert quarantine_reason(con, "social/interactions_2026-01-01.csv", 5) == "invalid_number"
+    assert quarantine_reason(con, "social/interactions_2026-01-01.csv", 6) == "invalid_number"
