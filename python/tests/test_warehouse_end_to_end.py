@@ -112,9 +112,13 @@ def test_rebuilding_on_the_same_files_changes_nothing(warehouses):
 
 def test_customer_ids_change_only_by_recorded_merges(warehouses):
     with connect(warehouses["first_batch"]) as con:
-        before = {row[0] for row in con.execute("select customer_id from marts.dim_customers")}
+        before = {
+            row[0] for row in con.execute("select customer_id from marts.dim_customers").fetchall()
+        }
     with connect(warehouses["incremental"]) as con:
-        after = {row[0] for row in con.execute("select customer_id from marts.dim_customers")}
+        after = {
+            row[0] for row in con.execute("select customer_id from marts.dim_customers").fetchall()
+        }
         merges = con.execute(
             "select previous_customer_id, customer_id, change_type, run_id "
             "from audit.identity_merges"
@@ -123,7 +127,7 @@ def test_customer_ids_change_only_by_recorded_merges(warehouses):
             row[0]
             for row in con.execute(
                 "select customer_id from intermediate.int_identifiers_clustered where is_erased"
-            )
+            ).fetchall()
         }
     assert merges, "later batches log anonymous visitors in, which merges persons"
     assert all(run_id for *_, run_id in merges)
