@@ -19,27 +19,17 @@
 
 with
 
-{% for channel, model in event_models -%}
-{{ channel }}_unmapped as (
-    select
-        '{{ channel }}' as channel,
-        {# For this reason the detail is the unmapped name itself. #}
-        quarantine_detail as raw_event_name
-    from {{ ref(model) }}
-    where quarantine_reason = 'unmapped_event_type'
-),
-
-{% endfor -%}
-
-unioned as (
+{# For this reason the quarantine detail is the unmapped name itself. #}
+unmapped as (
     {%- for channel, model in event_models %}
-    select
-        channel,
-        raw_event_name
-    from {{ channel }}_unmapped
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
+        select
+            '{{ channel }}' as channel,
+            quarantine_detail as raw_event_name
+        from {{ ref(model) }}
+        where quarantine_reason = 'unmapped_event_type'
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
     {%- endfor %}
 ),
 
@@ -48,7 +38,7 @@ final as (
         channel,
         raw_event_name,
         count(*) as quarantined_rows
-    from unioned
+    from unmapped
     group by channel, raw_event_name
 )
 
