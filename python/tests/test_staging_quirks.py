@@ -123,7 +123,8 @@ def con(build_result: tuple[Path, DbtResult]) -> Iterator[duckdb.DuckDBPyConnect
 @pytest.fixture(scope="module")
 def variant(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The fixture folder without the re-delivered file and the social folder, with an
-    empty email folder and a header-only POS file, built the same way."""
+    empty email folder, a header-only POS file and an empty (0-byte) erasure file, built
+    the same way."""
     work = tmp_path_factory.mktemp("staging_variant")
     raw = work / "raw"
     shutil.copytree(FIXTURE_RAW, raw)
@@ -133,6 +134,7 @@ def variant(tmp_path_factory: pytest.TempPathFactory) -> Path:
         path.unlink()
     header = (raw / "pos" / "transactions_2026-01-02.csv").read_text().splitlines()[0]
     (raw / "pos" / "transactions_2026-01-03.csv").write_text(header + "\n")
+    (raw / "crm" / "erasure_requests_2026-01-03.csv").write_text("")
     result = build(raw, work, BUILD)
     assert result.ok, result.output[-5000:]
     return work / "warehouse.duckdb"
@@ -324,13 +326,19 @@ def test_empty_folder_and_missing_channel_build_fine(variant):
         assert "social" not in channels
 
 
-def test_header_only_file_is_listed_with_no_rows(variant):
+def test_header_only_and_empty_files_are_listed_with_no_rows(variant):
     with connect(variant) as without:
-        assert one(
+        found = rows(
             without,
-            "select raw_rows, staged_rows, is_reconciled from audit.file_reconciliation "
-            "where source_file = 'pos/transactions_2026-01-03.csv'",
-        ) == (0, 0, True)
+            "select source_file, raw_rows, staged_rows, is_reconciled "
+            "from audit.file_reconciliation where source_file in (?, ?) order by 1",
+            "crm/erasure_requests_2026-01-03.csv",
+            "pos/transactions_2026-01-03.csv",
+        )
+    assert found == [
+        ("crm/erasure_requests_2026-01-03.csv", 0, 0, True),
+        ("pos/transactions_2026-01-03.csv", 0, 0, True),
+    ]
 
 
 def test_missing_required_column_stops_the_build_naming_file_and_column(build_result, tmp_path):
