@@ -162,7 +162,7 @@ def test_a_visitor_who_logs_in_on_a_later_run_is_merged_and_recorded(tmp_path):
         WEB_HEADER + "L1,1767434400000000,page_view,ck_late,,https://shop.example.com/,"
         ",,,,,,mobile,US,1\n"
     )
-    build(raw, db, "--select", "+audit.identity_merges")
+    build(raw, db, "--select", "+audit.identity_merges", "--indirect-selection", "cautious")
     visitor, contact = customer_of(db, "cookie", "ck_late"), customer_of(db, "contact_id", "C001")
     assert visitor != contact
 
@@ -170,7 +170,7 @@ def test_a_visitor_who_logs_in_on_a_later_run_is_merged_and_recorded(tmp_path):
         WEB_HEADER + "L2,1767520800000000,login,ck_late,C001,https://shop.example.com/login,"
         ",,,,,,mobile,US,1\n"
     )
-    build(raw, db, "--select", "+audit.identity_merges")
+    build(raw, db, "--select", "+audit.identity_merges", "--indirect-selection", "cautious")
     assert customer_of(db, "cookie", "ck_late") == contact
     assert customer_of(db, "contact_id", "C001") == contact
     with connect(db) as con:
