@@ -1,11 +1,16 @@
 {#
     The quarantine as the business reads it: every record of
     int_quarantined_rows_unioned except those of a person with an erasure request.
-    A quarantined record is not linked to anyone (it was never staged), so it is taken to
-    be an erased person's when its raw text contains one of that person's identifiers:
-    case-insensitively, and for phones by the last eight digits of the E.164 number in the
-    record's text with phone punctuation removed. This errs on the side of removing a
-    record; file_reconciliation counts the unfiltered quarantine, so counts still add up.
+    A quarantined record is linked to no one (it was never staged), so it is taken to be
+    an erased person's when one of its tokens is one of that person's identifiers:
+      - text tokens: the record split at every character an identifier never contains,
+        lower-cased, a leading `@` dropped (emails, ids, cookies, devices, cards, handles);
+      - phone tokens: the last eight digits of each field (the record split at `,`, `;`
+        and `"`) that has at least eight, matched with the last eight digits of an E.164
+        number.
+    Matching whole tokens (an equi-join) keeps this fast at millions of records; it errs
+    on the side of removing a record. file_reconciliation and `omniscore evaluate` count
+    the unfiltered quarantine, so the counts still add up.
 #}
 
 with
@@ -38,45 +43,63 @@ erasure_requests as (
 ),
 
 {#- Requests also count when their contact or email is in no staged record. #}
-
 needles as (
-    select lower(identifier_value) as needle
+    select lower(identifier_value) as token
     from erased_identifiers
     where identifier_type != 'phone'
     union
-    select lower(contact_id) as needle
+    select {{ dbt.right('identifier_value', 8) }} as token
+    from erased_identifiers
+    where identifier_type = 'phone'
+    union
+    select lower(contact_id) as token
     from erasure_requests
     where contact_id is not null
     union
-    select lower(email) as needle
+    select lower(email) as token
     from erasure_requests
     where email is not null
 ),
 
-phone_needles as (
-    select distinct {{ dbt.right('identifier_value', 8) }} as needle
-    from erased_identifiers
-    where identifier_type = 'phone'
-),
-
-searchable as (
+words as (
     select
         quarantine_id,
-        lower(raw_record) as record_text,
-        {{ omniscore.regexp_replace_all('raw_record', '[ ()./+-]', '') }} as record_digits
+        {{ omniscore.split_to_rows('raw_record', '[^A-Za-z0-9@._+-]+') }} as word
     from quarantined
 ),
 
+fields as (
+    select
+        quarantine_id,
+        {{ omniscore.split_to_rows('raw_record', '[,;"]') }} as field
+    from quarantined
+),
+
+field_digits as (
+    select
+        quarantine_id,
+        {{ omniscore.regexp_replace_all('field', '[^0-9]', '') }} as digits
+    from fields
+),
+
+tokens as (
+    select
+        quarantine_id,
+        lower({{ omniscore.regexp_replace_all('word', '^@', '') }}) as token
+    from words
+    where word != ''
+    union all
+    select
+        quarantine_id,
+        {{ dbt.right('digits', 8) }} as token
+    from field_digits
+    where {{ dbt.length('digits') }} >= 8
+),
+
 erased_records as (
-    select searchable.quarantine_id
-    from searchable
-    inner join needles
-        on {{ dbt.position('needles.needle', 'searchable.record_text') }} > 0
-    union
-    select searchable.quarantine_id
-    from searchable
-    inner join phone_needles
-        on {{ dbt.position('phone_needles.needle', 'searchable.record_digits') }} > 0
+    select distinct tokens.quarantine_id
+    from tokens
+    inner join needles on tokens.token = needles.token
 ),
 
 final as (

@@ -91,17 +91,13 @@ EXPECTED_QUARANTINE = {
 
 
 def build(raw: Path, work: Path, *commands: list[str]) -> DbtResult:
-    """Seed and run ``commands`` on ``raw`` into ``work/warehouse.duckdb``.
-
-    dbt's target and log folders go to ``work`` too, so that the test never touches the
-    project's own ``target/`` (another dbt may be running there). Returns the last result.
-    """
-    env = {"DBT_TARGET_PATH": str(work / "target"), "DBT_LOG_PATH": str(work / "logs")}
+    """Seed and run ``commands`` on ``raw`` into ``work/warehouse.duckdb`` (dbt's target
+    and log folders go beside it, see ``run_dbt``). Returns the last result."""
     db = work / "warehouse.duckdb"
-    result = run_dbt(["seed", "--quiet"], raw_dir=raw, db_path=db, extra_env=env)
+    result = run_dbt(["seed", "--quiet"], raw_dir=raw, db_path=db)
     assert result.ok, result.output[-5000:]
     for command in commands:
-        result = run_dbt(command, raw_dir=raw, db_path=db, extra_env=env)
+        result = run_dbt(command, raw_dir=raw, db_path=db)
     return result
 
 

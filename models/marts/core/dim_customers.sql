@@ -59,7 +59,8 @@ contact_profiles as (
     select
         contacts.*,
         identifiers.customer_id,
-        {#- Orders contacts by update time, then id, as one sortable text. #}
+        {#- Orders contacts by update time, then id, as one sortable text. max_by over a
+            key that is null where the value is missing skips those rows (DuckDB, Spark). #}
         {{ dbt.concat([
             dbt.cast('contacts.updated_at', dbt.type_string()), "'|'", 'contacts.contact_id'
         ]) }} as survivor_key
@@ -79,7 +80,7 @@ golden_records as (
             'email', 'phone', 'first_name', 'last_name', 'country_code', 'city', 'birth_date',
             'lifecycle_stage', 'is_marketing_consented', 'is_profiling_consented',
         ] %}
-        max_by({{ column }}, survivor_key) filter (where {{ column }} is not null) as {{ column }}
+        max_by({{ column }}, case when {{ column }} is not null then survivor_key end) as {{ column }}
         {{- "," if not loop.last }}
     {%- endfor %}
     from contact_profiles
@@ -92,8 +93,8 @@ identifier_summaries as (
         min(first_seen_at) as first_seen_at,
         max(last_seen_at) as last_seen_at,
         count(*) as identifier_count,
-        max_by(node_key, last_seen_at) filter (where identifier_type = 'email') as latest_email_key,
-        max_by(node_key, last_seen_at) filter (where identifier_type = 'phone') as latest_phone_key,
+        max_by(node_key, case when identifier_type = 'email' then last_seen_at end) as latest_email_key,
+        max_by(node_key, case when identifier_type = 'phone' then last_seen_at end) as latest_phone_key,
         max(case when identifier_type in ('contact_id', 'email', 'phone') then 1 else 0 end) = 1
             as is_identified
     from identifiers
