@@ -42,7 +42,7 @@ erasure_requests as (
     from {{ ref('stg_crm__erasure_requests') }}
 ),
 
-{#- Requests also count when their contact or email is in no staged record. #}
+{# Requests also count when their contact or email is in no staged record. #}
 needles as (
     select lower(identifier_value) as token
     from erased_identifiers
