@@ -32,12 +32,12 @@ clustered as (
         from {{ previous_state }}
     ),
 {%- else -%}
-previous as (
-    select
-        cast(null as varchar) as node_key,
-        cast(null as varchar) as customer_id
-    where false
-),
+    previous as (
+        select
+            cast(null as varchar) as node_key,
+            cast(null as varchar) as customer_id
+        where false
+    ),
 {%- endif %}
 
 final as (

@@ -104,9 +104,9 @@ identifiers as (
             )
     ),
 {%- else -%}
-to_refresh as (
-    select * from interactions
-),
+    to_refresh as (
+        select * from interactions
+    ),
 {%- endif %}
 
 attributed as (
