@@ -2,7 +2,8 @@
     A select over `relation` (one row per landed file: `filename`, `content`) that returns
     one row per file: source_file, column_count (fields in the header) and, for each name
     in `columns`, `<name>__position`: the 1-based position of that column in this file's
-    header (line 1), matched by name (case, quotes and surrounding spaces ignored), so
+    header (line 1), matched by name (case, quotes and surrounding spaces ignored; the
+    pattern has no backslash, which Spark string literals would eat), so
     column order and extra columns do not matter.
 
     A column missing from a non-blank header stops the query with
@@ -19,7 +20,7 @@
     {%- set header_names -%}
         {{ omniscore.regexp_replace_all(
             "lower(trim(" ~ dbt.replace(header_line, "'\"'", "''") ~ "))",
-            "\\s*[" ~ delimiter ~ "]\\s*",
+            " *[" ~ delimiter ~ "] *",
             delimiter
         ) }}
     {%- endset -%}
