@@ -1,6 +1,7 @@
 {#
     Checks every `omniscore__*` var at run start and raises a compiler error naming the
-    var, its value and what was expected. Returns an empty statement for on-run-start.
+    var, its value and what was expected. Renders `select 1`, a no-op statement, so it can
+    be an on-run-start hook (and `dbt run-operation validate_vars` checks settings alone).
 #}
 {% macro validate_vars() %}
     {%- set problems = [] -%}
@@ -26,7 +27,7 @@
         ('omniscore__lookback_days', 0),
     ] -%}
         {%- set value = var(name) -%}
-        {%- if not (value is number and value == value | int and value >= minimum) -%}
+        {%- if value is boolean or not (value is number and value == value | int and value >= minimum) -%}
             {%- do problems.append(name ~ "=" ~ value ~ " is not an integer >= " ~ minimum) -%}
         {%- endif -%}
     {%- endfor -%}

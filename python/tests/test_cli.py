@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from omniscore.benchmark import SEED_STEP, StepResult, markdown_table
 from omniscore.cli import COMMAND_MODULES, main
 from omniscore.evaluate import evaluate
 
@@ -182,3 +183,12 @@ def test_evaluate_command_fails_below_the_thresholds(small_world, capsys, caplog
     assert "precision 0.3333" in caplog.text
     assert "counts differ" in caplog.text
     assert "MISMATCH" in capsys.readouterr().out
+
+
+def test_benchmark_table_gives_a_rate_only_for_steps_that_read_the_raw_rows():
+    def step(name: str, seconds: float) -> StepResult:
+        return StepResult("2026-01-01 00:00", "test", 10, 1, name, seconds, 100.0, 1000)
+
+    table = markdown_table([step("generate", 2.0), step(SEED_STEP, 4.0)]).splitlines()
+    assert table[2] == "| 10 | 1 | 1,000 | generate | 2.0 | 500 | 100 |"
+    assert table[3] == f"| 10 | 1 | 1,000 | {SEED_STEP} | 4.0 |  | 100 |"

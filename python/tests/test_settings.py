@@ -1,0 +1,52 @@
+"""The `omniscore__*` vars are checked before anything is built (macros/config/validate_vars.sql).
+
+`dbt run-operation validate_vars` runs the same check the on-run-start hook runs, without
+building anything, so a bad value is shown failing with a message naming the var.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from omniscore.warehouse import run_dbt
+
+
+def check_settings(tmp_path: Path, overrides: dict[str, object]) -> tuple[bool, str]:
+    result = run_dbt(
+        ["run-operation", "validate_vars", "--vars", json.dumps(overrides)],
+        raw_dir=tmp_path / "raw",
+        db_path=tmp_path / "warehouse.duckdb",
+    )
+    return result.ok, result.output
+
+
+def test_the_defaults_are_valid(tmp_path):
+    ok, output = check_settings(tmp_path, {})
+    assert ok, output
+
+
+def test_every_bad_setting_is_named_in_one_error(tmp_path):
+    bad = {
+        "omniscore__reporting_currency": "usd",
+        "omniscore__business_started_at": "2015/01/01",
+        "omniscore__default_calling_code": "+44",
+        "omniscore__future_tolerance_hours": -1,
+        "omniscore__identifier_max_persons": 1,
+        "omniscore__lookback_days": 2.5,
+        "omniscore__email_timezone": " ",
+    }
+    ok, output = check_settings(tmp_path, bad)
+    assert not ok
+    assert "Invalid omniscore settings" in output
+    for name in bad:
+        assert name in output, f"{name} not named in:\n{output}"
+
+
+@pytest.mark.parametrize("value", [True, "3", None])
+def test_an_integer_setting_must_be_a_number(tmp_path, value):
+    ok, output = check_settings(tmp_path, {"omniscore__lookback_days": value})
+    assert not ok
+    assert "omniscore__lookback_days" in output
