@@ -35,8 +35,16 @@
     {%- if (var('omniscore__raw_dir') | string | trim) == '' -%}
         {%- do problems.append("omniscore__raw_dir is empty") -%}
     {%- endif -%}
-    {%- if (var('omniscore__email_timezone') | string | trim) == '' -%}
+    {%- set email_time_zone = var('omniscore__email_timezone') | string | trim -%}
+    {%- if email_time_zone == '' -%}
         {%- do problems.append("omniscore__email_timezone is empty") -%}
+    {%- elif execute -%}
+        {#- The database's own list of zones, the one the email model converts with. -#}
+        {%- set zone_literal = "'" ~ email_time_zone | replace("'", "''") ~ "'" -%}
+        {%- set known = run_query("select " ~ omniscore.is_valid_time_zone(zone_literal) ~ " as is_known") -%}
+        {%- if not known.columns[0].values()[0] -%}
+            {%- do problems.append("omniscore__email_timezone=" ~ email_time_zone ~ " is not a time zone name the database knows, like America/New_York") -%}
+        {%- endif -%}
     {%- endif -%}
 
     {%- if problems -%}

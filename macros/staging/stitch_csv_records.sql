@@ -72,7 +72,7 @@
         select
             source_file,
             source_line,
-            {{ dbt.listagg('line', 'chr(10)', 'order by line_no') }} as raw_record
+            {{ omniscore.ordered_listagg('line', 'chr(10)', 'line_no') }} as raw_record
         from lines_in_records
         where is_multiline
         group by source_file, source_line

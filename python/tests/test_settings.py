@@ -45,6 +45,14 @@ def test_every_bad_setting_is_named_in_one_error(tmp_path):
         assert name in output, f"{name} not named in:\n{output}"
 
 
+def test_an_email_time_zone_the_database_does_not_know_is_named(tmp_path):
+    # Checked against the database's zones, so only when executing (not while parsing,
+    # where the other checks already run).
+    ok, output = check_settings(tmp_path, {"omniscore__email_timezone": "Mars/Olympus_Mons"})
+    assert not ok
+    assert "omniscore__email_timezone=Mars/Olympus_Mons" in output
+
+
 @pytest.mark.parametrize("value", [True, "3", None])
 def test_an_integer_setting_must_be_a_number(tmp_path, value):
     ok, output = check_settings(tmp_path, {"omniscore__lookback_days": value})

@@ -34,8 +34,8 @@ clustered as (
 {%- else -%}
     previous as (
         select
-            cast(null as varchar) as node_key,
-            cast(null as varchar) as customer_id
+            cast(null as {{ dbt.type_string() }}) as node_key,
+            cast(null as {{ dbt.type_string() }}) as customer_id
         where false
     ),
 {%- endif %}

@@ -111,7 +111,7 @@ channel_usage as (
 channels_used as (
     select
         customer_id,
-        {{ dbt.listagg('channel', "','", 'order by channel') }} as channels_used,
+        {{ omniscore.ordered_listagg('channel', "','", 'channel') }} as channels_used,
         count(*) as channel_count
     from channel_usage
     group by customer_id
