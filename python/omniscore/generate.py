@@ -3,8 +3,8 @@
 Writes ``--days`` daily batches of every channel into ``--out`` in the formats of
 raw-exports.md, with its quirks at the rates given, and the ground truth of
 docs/architecture.md into ``--truth`` (default: a ``truth`` folder beside ``--out``).
-Run again with ``--start <next day> --days 1`` to append the next batch; the parameters
-stored in the truth folder's manifest are reused and must not contradict the command line.
+Run again with ``--start <next day> --days 1`` to append the next batch; parameters not
+given are taken from the truth folder's manifest, and those given must match it.
 The work is done by :mod:`omniscore.generator`.
 """
 
@@ -16,11 +16,13 @@ import logging
 import re
 from datetime import date
 from pathlib import Path
-from zoneinfo import ZoneInfo
+from typing import TypeVar
 
 from omniscore.generator import GenerateError, Rates, Settings, default_truth_dir, generate
 from omniscore.generator.run import MANIFEST
-from omniscore.generator.settings import MAX_CUSTOMERS, RATE_HELP
+from omniscore.generator.settings import MAX_CUSTOMERS, MAX_SEED, RATE_HELP, is_timezone
+
+T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
@@ -30,8 +32,9 @@ DESCRIPTION = (
     "Write --days daily batches of every channel into --out in the formats of "
     "raw-exports.md, with their quirks at the rates given, and the ground truth beside it "
     "(--truth, default: a 'truth' folder next to --out). To append the next batch, run again "
-    "with --start <day after the last batch> --days 1: the manifest in the truth folder "
-    "supplies the parameters, and the command line must not contradict it."
+    "with --start <day after the last batch> --days 1 (and the same --out / --truth): "
+    "parameters not given (--customers, --seed, rates, ...) are taken from the manifest in "
+    "the truth folder, and those given must match it."
 )
 
 
@@ -62,6 +65,13 @@ def _non_negative_int(text: str) -> int:
     return value
 
 
+def _seed(text: str) -> int:
+    value = _non_negative_int(text)
+    if value > MAX_SEED:
+        raise argparse.ArgumentTypeError(f"at most {MAX_SEED:,} (2**32 - 1), not {value:,}")
+    return value
+
+
 def _rate(text: str) -> float:
     try:
         value = float(text)
@@ -82,10 +92,8 @@ def _date(text: str) -> date:
 
 
 def _timezone(text: str) -> str:
-    try:
-        ZoneInfo(text)
-    except (ValueError, OSError, LookupError):
-        raise argparse.ArgumentTypeError(f"not an IANA time zone: {text!r}") from None
+    if not is_timezone(text):
+        raise argparse.ArgumentTypeError(f"not an IANA time zone: {text!r}")
     return text
 
 
@@ -99,19 +107,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--customers",
         type=_customers,
-        required=True,
+        default=None,
         metavar="N",
-        help="persons in the population (CRM contacts, prospects included)",
+        help="persons in the population (CRM contacts, prospects included); required for a "
+        "new landing folder, an append takes it from the manifest",
     )
     parser.add_argument(
         "--days", type=_positive_int, required=True, metavar="D", help="daily batches to write"
     )
     parser.add_argument(
         "--seed",
-        type=_non_negative_int,
-        default=DEFAULT_SEED,
+        type=_seed,
+        default=None,
         metavar="S",
-        help=f"random seed: same seed, same bytes (default {DEFAULT_SEED})",
+        help=f"random seed, 0 to 2**32 - 1: same seed, same bytes (default {DEFAULT_SEED}; "
+        "an append takes it from the manifest)",
     )
     parser.add_argument(
         "--out", type=Path, required=True, metavar="DIR", help="landing folder (e.g. data/raw)"
@@ -153,7 +163,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="share of persons who never buy (default 0.25)",
     )
     rates = parser.add_argument_group(
-        "quirk rates", "each between 0 and 1; an append reuses the rates of its manifest"
+        "quirks", "rates between 0 and 1; an append takes what is not given from its manifest"
+    )
+    rates.add_argument(
+        "--extra-column",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="web files from the second batch on carry a column the contract does not list "
+        "(session_id, in the middle of the header) (default: on)",
     )
     defaults = Rates()
     for name in Rates.names():
@@ -169,37 +186,40 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
+def _pick(value: T | None, default: T) -> T:
+    return default if value is None else value
+
+
 def settings_from_args(args: argparse.Namespace, truth: Path) -> Settings:
     """The run's settings: the command line, else the manifest of an append, else defaults."""
     manifest = truth / MANIFEST
-    stored: Settings | None = None
     if manifest.exists():
         try:
-            stored = Settings.from_json(
-                json.loads(manifest.read_text(encoding="utf-8"))["settings"]
-            )
+            base = Settings.from_json(json.loads(manifest.read_text(encoding="utf-8"))["settings"])
         except (ValueError, KeyError, TypeError) as error:
             raise GenerateError(f"{manifest} is not a generator manifest: {error}") from error
-    base = stored or Settings(seed=args.seed, customers=args.customers, start=args.start)
-
-    def pick(value: object, default: object) -> object:
-        return default if value is None else value
-
+    elif args.customers is None:
+        raise GenerateError(
+            f"--customers is required for a new landing folder (there is no {manifest})"
+        )
+    else:
+        base = Settings(seed=DEFAULT_SEED, customers=args.customers, start=args.start)
     rates = Rates(
         **{
-            name: pick(getattr(args, f"rate_{name}"), getattr(base.rates, name))
+            name: _pick(getattr(args, f"rate_{name}"), getattr(base.rates, name))
             for name in Rates.names()
         }
     )
     return Settings(
-        seed=args.seed,
-        customers=args.customers,
+        seed=_pick(args.seed, base.seed),
+        customers=_pick(args.customers, base.customers),
         start=base.start,
-        email_timezone=str(pick(args.email_timezone, base.email_timezone)),
-        shared_identifier_persons=int(
-            pick(args.shared_identifier_persons, base.shared_identifier_persons)  # type: ignore[arg-type]
+        email_timezone=_pick(args.email_timezone, base.email_timezone),
+        shared_identifier_persons=_pick(
+            args.shared_identifier_persons, base.shared_identifier_persons
         ),
-        prospect_share=float(pick(args.prospect_share, base.prospect_share)),  # type: ignore[arg-type]
+        prospect_share=_pick(args.prospect_share, base.prospect_share),
+        extra_column=_pick(args.extra_column, base.extra_column),
         rates=rates,
     )
 

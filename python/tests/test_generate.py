@@ -11,18 +11,23 @@ import argparse
 import csv
 import io
 import json
+import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import pytest
 
 from omniscore import generate as generate_command
 from omniscore.generator import GenerateError, Rates, Settings, generate
 from omniscore.generator import constants as k
+from omniscore.generator import population as people
+from omniscore.generator.settings import MAX_CUSTOMERS, MAX_SEED
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 START = date(2026, 1, 1)
@@ -785,7 +790,8 @@ def test_an_append_must_continue_the_same_run(
         ["--customers", "10", "--days", "1", "--duplicate-rate", "1.5"],
         ["--customers", "10", "--days", "1", "--late-rate", "-0.1"],
         ["--customers", "10", "--days", "1", "--email-timezone", "Mars/Olympus"],
-        ["--days", "1"],
+        ["--customers", "10", "--days", "1", "--seed", "-1"],
+        ["--customers", "10", "--days", "1", "--seed", str(MAX_SEED + 1)],
     ],
 )
 def test_bad_arguments_exit_with_2(argv: list[str], tmp_path: Path) -> None:
@@ -881,3 +887,339 @@ def test_the_library_validates_its_settings(tmp_path: Path) -> None:
         with pytest.raises(GenerateError):
             generate(tmp_path / "raw", settings, start=START, days=1, today=TODAY)
     assert not (tmp_path / "raw").exists()
+
+
+# --- identifiers are unique per person ----------------------------------------------------------
+
+
+def test_identifier_scrambles_are_bijections() -> None:
+    """(a * i + b) mod M is one-to-one only when a and M are coprime."""
+    for kind, (a, _, modulus) in people.SCRAMBLES.items():
+        assert math.gcd(a, modulus) == 1, kind
+        assert modulus >= MAX_CUSTOMERS, kind
+    for kind in ("phone", "email", "social_handle"):  # the whole modulus is cheap
+        modulus = people.SCRAMBLES[kind][2]
+        values = people.scramble(kind, np.arange(modulus))
+        assert values.min() >= 0 and values.max() < modulus, kind
+        assert (np.bincount(values, minlength=modulus) == 1).all(), kind
+
+
+def test_persons_of_one_city_have_different_phones() -> None:
+    """Review finding: persons 5 and 1,600,005 of one city had the same number."""
+    g = np.array([5, 1_600_005, 3_200_005, MAX_CUSTOMERS - 1])
+    pop = SimpleNamespace(
+        city=np.zeros(MAX_CUSTOMERS, dtype=np.int8),  # all in New York
+        country=np.zeros(MAX_CUSTOMERS, dtype=np.int8),
+        shared_phone=np.zeros(MAX_CUSTOMERS, dtype=bool),
+    )
+    phones = people.phone_e164(pop, g).to_pylist()  # type: ignore[arg-type]
+    assert len(set(phones)) == len(phones), phones
+    assert all(re.fullmatch(r"\+1212[2-9]\d{6}", p) for p in phones), phones
+
+
+# --- quirks in short runs, and options that switch them --------------------------------------
+
+
+WEB_CONTRACT_COLUMNS = [
+    "event_id",
+    "event_timestamp",
+    "event_name",
+    "user_pseudo_id",
+    "user_id",
+    "page_location",
+    "item_id",
+    "value",
+    "currency",
+    "utm_source",
+    "utm_medium",
+    "utm_campaign",
+    "device_category",
+    "country",
+]
+
+
+def web_headers(raw: Path) -> dict[str, list[str]]:
+    return {
+        p.name: fields_of(physical_records(p)[0][1], ",")
+        for p in sorted((raw / "web").glob("events_*.csv"))
+    }
+
+
+def test_a_three_day_run_has_every_file_quirk(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    truth = run_generate(raw, days=3, customers=300)
+    headers = web_headers(raw)
+    assert "session_id" not in headers["events_2026-01-01.csv"]
+    for name in ("events_2026-01-02.csv", "events_2026-01-03.csv"):
+        assert 0 < headers[name].index("session_id") < len(headers[name]) - 1
+    assert sorted(raw.glob("*/*_2026-01-01_redelivered.*"))
+    assert list(raw.glob("crm/erasure_requests_*.csv"))
+    assert_truth_matches_reading(raw, truth)
+
+
+def test_the_extra_column_can_be_switched_off(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    out = str(tmp_path / "raw")
+    base = ["generate", "--customers", "50", "--out", out, "-q"]
+    assert run_cli([*base, "--days", "2", "--no-extra-column"]) == 0
+    # an append takes the option from the manifest
+    assert run_cli(["generate", "--out", out, "-q", "--days", "1", "--start", "2026-01-03"]) == 0
+    headers = web_headers(tmp_path / "raw")
+    assert len(headers) == 3
+    assert all(h == WEB_CONTRACT_COLUMNS for h in headers.values()), headers
+    manifest = json.loads((tmp_path / "truth" / "manifest.json").read_text())
+    assert manifest["settings"]["extra_column"] is False
+    assert run_cli([*base, "--days", "1", "--start", "2026-01-04", "--extra-column"]) == 2
+    assert "extra_column: False in the manifest, True now" in caplog.text
+
+
+def count_lines(path: Path, key_columns: tuple[str, ...], **match: str) -> int:
+    """Sum of ``rows`` (or number of lines) of a truth CSV whose columns match."""
+    with open(path, encoding="utf-8") as f:
+        return sum(
+            int(r.get("rows", 1))
+            for r in csv.DictReader(f)
+            if all(r[c] == v for c, v in match.items()) and all(r[c] for c in key_columns)
+        )
+
+
+def originals(raw: Path) -> list[Path]:
+    return [p for p in landed_files(raw) if "redelivered" not in p.name]
+
+
+def first_records(raw: Path, kinds: tuple[str, ...]) -> list[tuple[str, int, str]]:
+    """(source file, line, text) of the records of original files of ``kinds`` that repeat
+    no record of an earlier (or the same) file."""
+    seen: set[str] = set()
+    found = []
+    for path in sorted(originals(raw), key=batch_date_of):
+        source = f"{path.parent.name}/{path.name}"
+        if kind_of(source) not in kinds:
+            continue
+        records = physical_records(path)[0 if path.suffix == ".jsonl" else 1 :]
+        for line, text in records:
+            if text not in seen:
+                found.append((source, line, text))
+            seen.add(text)
+    return found
+
+
+def repeated_records(raw: Path) -> int:
+    """Records of original files that repeat an earlier record (not CRM or ticket versions)."""
+    kinds = ("web", "app", "email", "pos", "social")
+    total = sum(
+        len(physical_records(p)) - (0 if p.suffix == ".jsonl" else 1)
+        for p in originals(raw)
+        if kind_of(f"{p.parent.name}/{p.name}") in kinds
+    )
+    return total - len(first_records(raw, kinds))
+
+
+def late_rows(raw: Path, reading: Reading) -> int:
+    """Staged rows (not repeats) timestamped before the day of their batch."""
+    with open(raw / "pos" / "stores.csv", encoding="utf-8") as f:
+        stores = {r["store_id"]: r["timezone"] for r in csv.DictReader(f, delimiter=";")}
+    late = 0
+    for source, line, _ in first_records(raw, ("web", "app", "pos", "social")):
+        row = reading.rows.get((source, line))
+        if row is None:  # quarantined
+            continue
+        kind = kind_of(source)
+        moment = parse_time(kind, row[TIMESTAMP[kind]], row, stores)
+        late += moment < datetime.fromisoformat(batch_date_of(Path(source))).replace(tzinfo=UTC)
+    return late
+
+
+def placeholder_rows(reading: Reading) -> int:
+    fields = {
+        "contacts": (("email", "email"), ("phone", "phone")),
+        "web": (("cookie", "user_pseudo_id"),),
+        "app": (("device", "device_id"),),
+        "support": (("email", "requester_email"), ("phone", "requester_phone")),
+    }
+    count = 0
+    for (source, _), row in reading.rows.items():
+        for kind, column in fields.get(kind_of(source), ()):
+            value = row[column].strip().lower()
+            if kind == "phone" and value:
+                value = e164(value, row.get("country") or None) or value
+            if value and blocked(kind, value):
+                count += 1
+                break
+    return count
+
+
+def quirk_counts(raw: Path, truth: Path) -> dict[str, dict[str, int]]:
+    """Per quirk rate: how often the quirk occurs in the truth and in the files."""
+    reading = reference_accounting(raw)
+    expected = read_counts(truth / "expected_quarantine.csv", ("batch_date", "channel", "reason"))
+
+    def in_truth(*reasons: str) -> int:
+        return sum(n for (_, _, r), n in expected.items() if r in reasons)
+
+    def in_files(*reasons: str) -> int:
+        return sum(n for (_, _, r), n in reading.quarantine.items() if r in reasons)
+
+    def by_reason(*reasons: str) -> dict[str, int]:
+        return {"truth": in_truth(*reasons), "files": in_files(*reasons)}
+
+    ledger = truth / "ledger.csv"
+    with open(ledger, encoding="utf-8") as f:
+        ledger_rows = list(csv.DictReader(f))
+    with open(truth / "identifiers.csv", encoding="utf-8") as f:
+        with_email = {r["person_id"] for r in csv.DictReader(f) if r["identifier_type"] == "email"}
+    with open(truth / "persons.csv", encoding="utf-8") as f:
+        persons = list(csv.DictReader(f))
+    files = landed_files(raw)
+    return {
+        "duplicate": {
+            "truth": sum(
+                int(r["rows"])
+                for r in ledger_rows
+                if r["kind"] == "duplicate"
+                and "redelivered" not in r["source_file"]
+                and r["channel"] not in ("crm", "support")
+            ),
+            "files": repeated_records(raw),
+        },
+        "broken": by_reason("wrong_column_count", "malformed_json"),
+        "bad_timestamp": by_reason("invalid_timestamp"),
+        "out_of_range": by_reason("timestamp_out_of_range"),
+        "bad_number": by_reason("invalid_number"),
+        "unmapped": by_reason("unmapped_event_type"),
+        "missing_id": by_reason("missing_required_value"),
+        "placeholder": {
+            "truth": sum(r["person_id"] not in with_email for r in persons),
+            "files": placeholder_rows(reading),
+        },
+        "late": {"files": late_rows(raw, reading)},
+        "redelivery": {
+            "truth": len(
+                {r["source_file"] for r in ledger_rows if "redelivered" in r["source_file"]}
+            ),
+            "files": len([p for p in files if "redelivered" in p.name]),
+        },
+        "bom": {"files": sum(p.read_bytes().startswith(b"\xef\xbb\xbf") for p in files)},
+        "crlf": {"files": sum(b"\r\n" in p.read_bytes() for p in files if p.parent.name != "pos")},
+        "erasure": {
+            "truth": sum(r["is_erased"] == "true" for r in persons),
+            "files": sum(
+                len(physical_records(p)) - 1 for p in raw.glob("crm/erasure_requests_*.csv")
+            ),
+        },
+    }
+
+
+HIGH_RATES = {"redelivery": 1.0, "bom": 1.0, "crlf": 1.0, "erasure": 0.5, "placeholder": 0.3}
+
+
+def quirks_of_a_cli_run(out: Path, *options: str) -> dict[str, dict[str, int]]:
+    argv = ["generate", "--customers", "300", "--days", "3", "--seed", "7", "--out", str(out)]
+    assert run_cli([*argv, "-q", *options]) == 0
+    return quirk_counts(out, out.parent / "truth")
+
+
+@pytest.fixture(scope="module")
+def default_quirks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, int]]:
+    return quirks_of_a_cli_run(tmp_path_factory.mktemp("defaults") / "raw")
+
+
+@pytest.mark.parametrize("name", Rates.names())
+def test_each_rate_option_sets_how_often_its_quirk_occurs(
+    name: str, default_quirks: dict[str, dict[str, int]], tmp_path: Path
+) -> None:
+    option = f"--{name.replace('_', '-')}-rate"
+    off = quirks_of_a_cli_run(tmp_path / "off" / "raw", option, "0")
+    high = quirks_of_a_cli_run(tmp_path / "high" / "raw", option, str(HIGH_RATES.get(name, 0.2)))
+    assert off[name] == dict.fromkeys(off[name], 0), (name, off[name])
+    for where_, n in high[name].items():
+        assert n > 2 * default_quirks[name][where_] and n >= 5, (name, where_, high[name])
+
+
+# --- seeds, appends and values --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("seed", [MAX_SEED + 1, 100_000_000_000_000])
+def test_a_seed_too_large_is_refused_before_anything_is_written(seed: int, tmp_path: Path) -> None:
+    """Review finding: --seed 100000000000000 overflowed after files were written."""
+    out = tmp_path / "raw"
+    with pytest.raises(SystemExit) as exit_info:
+        run_cli(
+            ["generate", "--customers", "20", "--days", "1", "--seed", str(seed), "--out", str(out)]
+        )
+    assert exit_info.value.code == 2
+    with pytest.raises(GenerateError, match="seed must be between 0 and"):
+        generate(out, Settings(seed=seed, customers=20, start=START), start=START, days=1)
+    assert not out.exists() and not (tmp_path / "truth").exists()
+
+
+def test_the_largest_seed_generates(tmp_path: Path) -> None:
+    out = tmp_path / "raw"
+    argv = ["generate", "--customers", "20", "--days", "2", "--seed", str(MAX_SEED)]
+    assert run_cli([*argv, "--out", str(out), "-q"]) == 0
+    assert json.loads((tmp_path / "truth" / "manifest.json").read_text())["last_batch"] == (
+        "2026-01-02"
+    )
+
+
+def test_an_append_takes_seed_and_customers_from_the_manifest(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    def tree(root: Path) -> dict[str, bytes]:
+        return {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+    once, appended = tmp_path / "once" / "raw", tmp_path / "appended" / "raw"
+    options = ["--seed", "3", "--late-rate", "0.1", "--prospect-share", "0.5"]
+    assert (
+        run_cli(
+            ["generate", "--customers", "60", "--days", "3", "--out", str(once), "-q", *options]
+        )
+        == 0
+    )
+    assert (
+        run_cli(
+            ["generate", "--customers", "60", "--days", "2", "--out", str(appended), "-q", *options]
+        )
+        == 0
+    )
+    # neither --customers nor --seed nor the rates: all from the manifest (seed 3, not 42)
+    append = ["generate", "--days", "1", "--start", "2026-01-03", "--out", str(appended), "-q"]
+    assert run_cli(append) == 0
+    assert tree(once.parent) == tree(appended.parent)
+    # a new landing folder needs --customers
+    assert run_cli(["generate", "--days", "1", "--out", str(tmp_path / "new" / "raw")]) == 2
+    assert "--customers is required for a new landing folder" in caplog.text
+    assert not (tmp_path / "new").exists()
+
+
+def test_an_append_refuses_a_folder_of_another_generator_version(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    truth = run_generate(raw, days=1, customers=50)
+    manifest = json.loads((truth / "manifest.json").read_text())
+    manifest["format"] = 1
+    (truth / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(GenerateError, match="another version of the generator"):
+        run_generate(raw, days=1, customers=50, start=START + timedelta(days=1), first=START)
+
+
+def test_values_are_written_on_purchase_events_only(landed: tuple[Path, Path]) -> None:
+    """raw-exports.md: web value/currency are the order value on purchase events."""
+    raw, _ = landed
+    reading = reference_accounting(raw)
+    web = [r for (s, _), r in reading.rows.items() if kind_of(s) == "web"]
+    for column in ("value", "currency"):
+        assert {r["event_name"] for r in web if r[column]} == {"purchase"}, column
+    assert all(r["value"] and r["currency"] for r in web if r["event_name"] == "purchase")
+    revenue_types = Counter()
+    purchases = 0
+    for path in sorted((raw / "app").glob("events_*.jsonl")):
+        for line in path.read_text(encoding="utf-8-sig").splitlines():
+            try:
+                event = json.loads(line)
+            except ValueError:
+                continue  # a broken line
+            purchases += event["event_type"] == "purchase"
+            if "revenue" in event["event_properties"]:
+                revenue_types[event["event_type"]] += 1
+    assert set(revenue_types) == {"purchase"} and revenue_types["purchase"] == purchases

@@ -204,11 +204,37 @@ def _pick_slot(rng: np.random.Generator, available: np.ndarray) -> np.ndarray:
     return np.argmax(np.cumsum(available, axis=1) > r[:, None], axis=1)
 
 
-def _session_starts(
-    rng: np.random.Generator, country: np.ndarray, duration: np.ndarray
-) -> np.ndarray:
+def _session_events(
+    rng: np.random.Generator,
+    counts: list[np.ndarray],
+    country: np.ndarray,
+    day: int,
+    login_us: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The events of a day's sessions (web or app), and when each happens.
+
+    ``counts`` are per-session counts of each event type (see :func:`_expand_sessions`);
+    ``login_us`` is, per session, the moment (µs UTC) it logs in, or -1. A session starts at
+    a time of day typical of its country, a login session so that it ends at its login.
+    Returns the session and type of each event, each session's start (seconds after
+    midnight UTC) and each event's timestamp (µs UTC, within the day).
+    """
+    d0 = day * DAY_US
+    sess, etype, offset, duration = _expand_sessions(
+        rng, [np.asarray(c, dtype=np.int64) for c in counts]
+    )
     tod = time_of_day(rng, k.COUNTRY_UTC_OFFSET_H[country]).astype(float)
-    return np.maximum(0.0, np.minimum(tod, 86_399.0 - np.ceil(duration)))
+    start = np.maximum(0.0, np.minimum(tod, 86_399.0 - np.ceil(duration)))
+    is_login = login_us >= 0
+    if is_login.any():
+        login_tod = (login_us[is_login] - d0) / US
+        start[is_login] = np.maximum(0.0, login_tod - duration[is_login])
+    # microseconds of their own: an SDK stamps events when they happen
+    jitter = rng.integers(0, US, len(sess))
+    ts = np.minimum(
+        d0 + np.floor((start[sess] + offset) * US).astype(np.int64) + jitter, d0 + DAY_US - 1
+    )
+    return sess, etype, start, ts
 
 
 # --- web -------------------------------------------------------------------------------------
@@ -244,11 +270,12 @@ class Web(Channel):
     unmapped = k.UNMAPPED_WEB
     placeholders = (("user_pseudo_id", k.PLACEHOLDER_COOKIES),)
     late = carries = anonymous = True
-    # From this batch on the export has a new column, in the middle of the header.
-    EXTRA_COLUMN_FROM_BATCH = 3
+    # With the extra-column option, the export has a new column in the middle of the header
+    # from this batch on (the first batch shows the header of the contract).
+    EXTRA_COLUMN_FROM_BATCH = 1
 
     def header(self, ctx: Context, day: int) -> tuple[str, ...]:
-        if ctx.batch_index(day) < self.EXTRA_COLUMN_FROM_BATCH:
+        if not ctx.settings.extra_column or ctx.batch_index(day) < self.EXTRA_COLUMN_FROM_BATCH:
             return self.columns
         at = self.columns.index("user_id") + 1
         return (*self.columns[:at], "session_id", *self.columns[at:])
@@ -256,7 +283,6 @@ class Web(Channel):
     def generate(self, ctx: Context, day: int, chunk: int) -> Batch:
         pop = ctx.pop
         rng = ctx.stream(T_WEB, day, chunk)
-        d0 = day * DAY_US
         anonymous = chunk == ctx.anonymous_chunk
         if anonymous:
             ns = stochastic_round(rng, 0.25 * ctx.customers / 30 * season(day))
@@ -320,18 +346,9 @@ class Web(Channel):
             stage >= 3,
             stage == 4,
         ]
-        sess, etype, offset, duration = _expand_sessions(
-            rng, [np.asarray(c, dtype=np.int64) for c in counts]
-        )
-        start = _session_starts(rng, country, duration)
-        if is_login.any():
-            login_tod = (pop.cookie_login_us[person[is_login], slot[is_login]] - d0) / US
-            start[is_login] = np.maximum(0.0, login_tod - duration[is_login])
-        # microseconds of their own: an SDK stamps events when they happen
-        jitter = rng.integers(0, US, len(sess))
-        ts = np.minimum(
-            d0 + np.floor((start[sess] + offset) * US).astype(np.int64) + jitter, d0 + DAY_US - 1
-        )
+        login_us = np.full(ns, -1, dtype=np.int64)
+        login_us[is_login] = pop.cookie_login_us[person[is_login], slot[is_login]]
+        sess, etype, start, ts = _session_events(rng, counts, country, day, login_us)
 
         e = len(sess)
         ep, es = person[sess], slot[sess]
@@ -348,21 +365,17 @@ class Web(Channel):
         currency = k.COUNTRY_CURRENCY[country]
         cart_sku = rng.integers(0, k.N_SKUS, ns)
         has_order = order >= 0
-        cart_value = k.SKU_PRICE_CENTS[currency, cart_sku]
-        order_value = cart_value.copy()
+        order_value = k.SKU_PRICE_CENTS[currency, cart_sku]
         if orders is not None and has_order.any():
             cart_sku[has_order] = orders.sku[orders.first_item[order[has_order]]]
             order_value[has_order] = orders.value_cents[order[has_order]]
-        cart_price = k.SKU_PRICE_CENTS[currency, cart_sku]
         sku = np.full(e, -1, dtype=np.int64)
         viewed = etype == W_VIEW
         sku[viewed] = rng.integers(0, k.N_SKUS, int(viewed.sum()))
         in_cart = (etype == W_ADD) | (etype == W_REMOVE)
         sku[in_cart] = cart_sku[sess[in_cart]]
-        value = np.full(e, -1, dtype=np.int64)
-        value[etype == W_ADD] = cart_price[sess[etype == W_ADD]]
-        value[etype == W_CHECKOUT] = order_value[sess[etype == W_CHECKOUT]]
-        value[etype == W_PURCHASE] = order_value[sess[etype == W_PURCHASE]]
+        # raw-exports.md: value/currency are the order value on purchase events, only there
+        value = np.where(etype == W_PURCHASE, order_value[sess], -1)
         utm = np.where(rng.random(ns) < 0.35, rng.integers(0, len(k.UTMS), ns), -1)
         data = {
             "key": _key(day, chunk, e),
@@ -492,18 +505,9 @@ class App(Channel):
             stage >= 3,
             stage == 4,
         ]
-        sess, etype, offset, duration = _expand_sessions(
-            rng, [np.asarray(c, dtype=np.int64) for c in counts]
-        )
-        start = _session_starts(rng, country, duration)
-        if is_login.any():
-            login_tod = (pop.device_login_us[person[is_login], slot[is_login]] - d0) / US
-            start[is_login] = np.maximum(0.0, login_tod - duration[is_login])
-        # microseconds of their own: an SDK stamps events when they happen
-        jitter = rng.integers(0, US, len(sess))
-        ts = np.minimum(
-            d0 + np.floor((start[sess] + offset) * US).astype(np.int64) + jitter, d0 + DAY_US - 1
-        )
+        login_us = np.full(ns, -1, dtype=np.int64)
+        login_us[is_login] = pop.device_login_us[person[is_login], slot[is_login]]
+        sess, etype, _, ts = _session_events(rng, counts, country, day, login_us)
 
         currency = k.COUNTRY_CURRENCY[country]
         cart_sku = rng.integers(0, k.N_SKUS, ns)
@@ -523,9 +527,10 @@ class App(Channel):
         sku[viewed] = rng.integers(0, k.N_SKUS, int(viewed.sum()))
         in_cart = (etype == A_ADD) | (etype == A_REMOVE)
         sku[in_cart] = cart_sku[sess[in_cart]]
+        # revenue is the order value, on purchase events only (as the web export's value)
         value = np.where(etype == A_PURCHASE, order_value[sess], -1)
-        value = np.where(etype == A_CHECKOUT, order_value[sess], value)
-        quantity = np.where(etype == A_PURCHASE, order_qty[sess], 1)
+        # items in the cart: the order's at checkout and purchase, else the one item added
+        quantity = np.where((etype == A_PURCHASE) | (etype == A_CHECKOUT), order_qty[sess], 1)
         ev_person, ev_slot, ev_type, ev_ts = person[sess], slot[sess], etype, ts
         ev_currency = currency[sess]
 
@@ -596,7 +601,7 @@ class App(Channel):
             (A_VIEW, cat("{", product, ",", price, ",", currency, "}")),
             (A_ADD, cat("{", product, ",", price, ",", quantity, ",", currency, "}")),
             (A_REMOVE, cat("{", product, ",", quantity, "}")),
-            (A_CHECKOUT, cat("{", revenue, ",", currency, "}")),
+            (A_CHECKOUT, cat("{", quantity, "}")),
             (A_PURCHASE, cat("{", revenue, ",", quantity, ",", currency, "}")),
         ):
             props = where(etype == t, p, props)

@@ -220,10 +220,20 @@ def build_population(
 
 
 # --- identifiers ---------------------------------------------------------------------------
-# Scrambles (a * i + b) mod M with a coprime to M are bijections on [0, M): unique values.
+# Scrambles (a * i + b) mod M with a coprime to M are bijections on [0, M): unique values for
+# person indexes below M (M >= MAX_CUSTOMERS). (multiplier a, offset b, modulus M) per kind.
+SCRAMBLES = {
+    "contact_id": (48_271, 12_345, 10**8),
+    "loyalty_card": (7_919, 4_242_424, 10**10),
+    "email": (40_503, 777, 10**7),
+    "social_handle": (69_069, 31_337, 10**7),
+    "phone": (1_103_517, 424_242, 8_000_000),  # 8,000,000 = 2**9 * 5**6: a odd, not 5k
+}
 
 
-def _scramble(g: np.ndarray, a: int, b: int, modulus: int) -> np.ndarray:
+def scramble(kind: str, g: np.ndarray) -> np.ndarray:
+    """The number behind a person's identifier of ``kind``: unique per person index."""
+    a, b, modulus = SCRAMBLES[kind]
     return (np.asarray(g, dtype=np.int64) * a + b) % modulus
 
 
@@ -232,11 +242,11 @@ def person_ids(g: np.ndarray) -> pa.Array:
 
 
 def contact_ids(g: np.ndarray) -> pa.Array:
-    return cat("C", lpad(to_str(_scramble(g, 48_271, 12_345, 10**8)), 8))
+    return cat("C", lpad(to_str(scramble("contact_id", g)), 8))
 
 
 def loyalty_cards(g: np.ndarray) -> pa.Array:
-    return cat("LC", lpad(to_str(_scramble(g, 7_919, 4_242_424, 10**10)), 10))
+    return cat("LC", lpad(to_str(scramble("loyalty_card", g)), 10))
 
 
 def _first_ascii(pop: Population, g: np.ndarray) -> pa.Array:
@@ -250,7 +260,7 @@ def _last_ascii(pop: Population, g: np.ndarray) -> pa.Array:
 def emails(pop: Population, g: np.ndarray) -> pa.Array:
     """Normalised (lower-case) email; the digits at the end of the local part are unique."""
     first, last = _first_ascii(pop, g), _last_ascii(pop, g)
-    number = to_str(_scramble(g, 40_503, 777, 10**7))
+    number = to_str(scramble("email", g))
     pattern = pop.email_pattern[g]
     local = where(pattern == 0, cat(first, ".", last), cat(first, "_", last))
     local = where(pattern == 2, cat(pc.utf8_slice_codeunits(first, 0, 1), last), local)
@@ -263,12 +273,12 @@ def handles(pop: Population, g: np.ndarray) -> pa.Array:
     """Social handle as displayed (``Jane_Doe1234``); normalised it is lower-case."""
     first = pc.utf8_capitalize(_first_ascii(pop, g))
     last = pc.utf8_capitalize(_last_ascii(pop, g))
-    return cat(first, "_", last, to_str(_scramble(g, 69_069, 31_337, 10**7)))
+    return cat(first, "_", last, to_str(scramble("social_handle", g)))
 
 
 def _phone_parts(pop: Population, g: np.ndarray) -> tuple[pa.Array, pa.Array]:
-    """Area code and a unique 7-digit subscriber number (first digit 2-9)."""
-    subscriber = 2_000_000 + _scramble(g, 1_103_515, 424_242, 8_000_000)
+    """Area code and a 7-digit subscriber number (first digit 2-9), unique per person."""
+    subscriber = 2_000_000 + scramble("phone", g)
     return lookup(k.CITY_AREA, pop.city[g]), to_str(subscriber)
 
 

@@ -15,8 +15,9 @@ What the architecture's files mean here, precisely:
 
 Files kept for appends:
 
-* ``manifest.json``: the run parameters (seed, customers, first batch, rates, ...) and the
-  last batch written; an append must match it and continue on the next day;
+* ``manifest.json``: the run parameters (seed, customers, first batch, rates, ...), the
+  format of the generator that wrote them and the last batch written; an append must be of
+  the same format, match the parameters and continue on the next day;
 * ``ledger.csv``: per landed file, the rows the warehouse must quarantine (by reason) or drop
   as repeats; ``expected_quarantine.csv`` and ``expected_duplicates.csv`` are its sums per
   ``batch_date`` (the date in the file's name, also for a re-delivered file) and channel;
@@ -67,6 +68,10 @@ from omniscore.generator.util import (
 log = logging.getLogger(__name__)
 
 MANIFEST = "manifest.json"
+# Version of what a manifest describes: raised whenever the same settings would write other
+# data (format 2: phone numbers and the web/app values changed), so that an append never
+# continues a folder written by another version.
+FORMAT = 2
 LEDGER = "ledger.csv"
 LEDGER_HEADER = "source_file,batch_date,channel,kind,reason,rows\n"
 EVENTS_HEADER = "channel,source_file,source_line,person_id\n"
@@ -180,6 +185,12 @@ def _check_request(
             raise GenerateError("the first batch must be the start of the settings")
         return None
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    if manifest.get("format") != FORMAT:
+        raise GenerateError(
+            f"{out} was written by another version of the generator (manifest format "
+            f"{manifest.get('format')!r}, this one writes {FORMAT}): an append would not match "
+            "it; generate the folder again"
+        )
     stored = Settings.from_json(manifest["settings"])
     if stored != settings:
         ours, theirs = _flat(settings.to_json()), _flat(stored.to_json())
@@ -422,14 +433,16 @@ def _redeliver(
     """Deliver an earlier file again under a new name, on a steady schedule.
 
     ``redelivery`` is a rate per channel and batch; over the re-deliverable channels that is
-    one re-delivery every 1 / (rate x channels) batches.
+    one re-delivery every 1 / (rate x channels) batches, the first in the second batch (the
+    first with an earlier file), so that even a short run has one (a ceiling schedule, as
+    for erasure requests).
     """
     channels = [ch for ch in CHANNELS if ch.carries]
     per_batch = ctx.rates.redelivery * len(channels)
     i = ctx.batch_index(day)
     if i < 1 or per_batch <= 0:
         return
-    due = int(np.floor(i * per_batch + 1e-9) - np.floor((i - 1) * per_batch + 1e-9))
+    due = int(np.ceil(i * per_batch - 1e-9) - np.ceil((i - 1) * per_batch - 1e-9))
     rng = ctx.stream(T_REDELIVERY, day)
     for _ in range(due):
         candidates = [
@@ -490,7 +503,7 @@ def _copy_delivery(
 def _write_manifest(truth: Path, settings: Settings, last_day: int) -> None:
     manifest = {
         "generator": "omniscore generate",
-        "format": 1,
+        "format": FORMAT,
         "settings": settings.to_json(),
         "last_batch": day_date(last_day).isoformat(),
     }

@@ -1,4 +1,4 @@
-"""Run parameters of the generator: what the manifest stores and an append must repeat."""
+"""Run parameters of the generator: what the manifest stores and an append reuses."""
 
 from __future__ import annotations
 
@@ -8,10 +8,22 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 MAX_CUSTOMERS = 5_000_000
+# Seeds are mixed into 64-bit hashes (e.g. ``seed * 1_000_003`` for event ids): below 2**32
+# they all fit. Checked before anything is written.
+MAX_SEED = 2**32 - 1
 
 
 class GenerateError(ValueError):
     """A usage error: bad arguments, or a landing folder that does not fit the request."""
+
+
+def is_timezone(name: str) -> bool:
+    """Whether ``name`` is an IANA time zone this machine knows."""
+    try:
+        ZoneInfo(name)
+    except (ValueError, OSError, LookupError):
+        return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -53,7 +65,8 @@ RATE_HELP = {
     "missing_id": "rows whose key (event id, contact id, ...) is empty",
     "placeholder": "rows (and CRM persons) with a placeholder identifier",
     "late": "rows timestamped 1-5 days before the batch they arrive in",
-    "redelivery": "per channel and batch: an earlier file delivered again under a new name",
+    "redelivery": "per channel and batch, on a steady schedule from the second batch: an "
+    "earlier file delivered again under a new name",
     "bom": "files starting with a UTF-8 byte-order mark",
     "crlf": "files with CRLF line endings (POS files always have them)",
     "erasure": "persons asking to be erased, per 30 days",
@@ -70,14 +83,15 @@ class Settings:
     email_timezone: str = "America/New_York"
     shared_identifier_persons: int = 12
     prospect_share: float = 0.25
+    extra_column: bool = True  # web files from the second batch on carry a column more
     rates: Rates = field(default_factory=Rates)
 
     def validate(self) -> None:
         """Raise :class:`GenerateError` for values out of range."""
         if not 1 <= self.customers <= MAX_CUSTOMERS:
             raise GenerateError(f"customers must be between 1 and {MAX_CUSTOMERS:,}")
-        if self.seed < 0:
-            raise GenerateError("the seed must not be negative")
+        if not 0 <= self.seed <= MAX_SEED:
+            raise GenerateError(f"the seed must be between 0 and {MAX_SEED:,}, not {self.seed:,}")
         if self.shared_identifier_persons < 0:
             raise GenerateError("shared identifier persons must not be negative")
         shares = {"prospect_share": self.prospect_share}
@@ -85,10 +99,8 @@ class Settings:
         for name, value in shares.items():
             if not 0.0 <= value <= 1.0:
                 raise GenerateError(f"{name} must be between 0 and 1, not {value}")
-        try:
-            ZoneInfo(self.email_timezone)
-        except (ValueError, OSError, LookupError):
-            raise GenerateError(f"not an IANA time zone: {self.email_timezone!r}") from None
+        if not is_timezone(self.email_timezone):
+            raise GenerateError(f"not an IANA time zone: {self.email_timezone!r}")
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
