@@ -64,6 +64,7 @@ test: venv lint
 benchmark: venv
 	$(BIN)/omniscore benchmark --sizes $${SIZES:-10000 100000}
 
+# Resolves pyproject.toml's ranges (each direct dependency held to its supported series).
 lock:
 	rm -rf /tmp/omniscore-lock && $(PYTHON) -m venv /tmp/omniscore-lock
 	/tmp/omniscore-lock/bin/pip install --quiet -e '.[dev]'
@@ -71,4 +72,6 @@ lock:
 	mv requirements.lock.new requirements.lock
 
 clean:
-	rm -rf data target logs benchmarks/runs
+	@# data/.gitkeep is tracked: empty the folder, keep the file.
+	[ ! -d data ] || find data -mindepth 1 -maxdepth 1 ! -name .gitkeep -exec rm -rf {} +
+	rm -rf target logs benchmarks/runs

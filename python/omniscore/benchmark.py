@@ -3,8 +3,14 @@
 For each size it generates a fresh landing folder, builds the warehouse from scratch with
 `dbt seed` + `dbt build`, and then runs one incremental `dbt build` on the same files.
 Each step runs as a child process; its wall time and peak resident memory (from
-``wait4``'s rusage) are recorded. Results are appended to ``benchmarks/results.csv`` and
-printed as a Markdown table for the README. This is a measurement, not a test.
+``wait4``'s rusage) are recorded. Each size's results are appended to
+``benchmarks/results.csv`` as soon as that size finishes (so a later size that fails loses
+nothing), and all are printed as a Markdown table for the README. This is a measurement,
+not a test.
+
+Sizes are counted in raw lines: physical lines of the landed files, headers excluded. That
+is more than the generator's records: a quoted field spanning lines counts each line, a
+re-delivered file counts again, and pos/stores.csv counts too.
 """
 
 from __future__ import annotations
@@ -39,7 +45,7 @@ class StepResult:
     step: str
     seconds: float
     peak_rss_mib: float
-    rows: int | None
+    rows: int | None  # raw lines of the landing folder (count_raw_rows), not records
 
 
 def measure(command: list[str], env: dict[str, str]) -> tuple[float, float]:
@@ -61,7 +67,8 @@ def machine_description() -> str:
 
 
 def count_raw_rows(raw_dir: Path) -> int:
-    """Physical data lines in the landing folder (headers excluded)."""
+    """Physical data lines in the landing folder (headers excluded): raw lines, not records
+    (multi-line fields, re-delivered copies and stores.csv all count)."""
     total = 0
     for path in raw_dir.rglob("*"):
         if path.is_file():
@@ -137,7 +144,7 @@ def append_results(results: list[StepResult], path: Path = RESULTS) -> None:
 
 def markdown_table(results: list[StepResult]) -> str:
     lines = [
-        "| customers | days | raw rows | step | seconds | rows/s | peak RSS (MiB) |",
+        "| customers | days | raw lines | step | seconds | lines/s | peak RSS (MiB) |",
         "|---:|---:|---:|---|---:|---:|---:|",
     ]
     for r in results:
@@ -150,22 +157,26 @@ def markdown_table(results: list[StepResult]) -> str:
     return "\n".join(lines)
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, results_path: Path = RESULTS) -> int:
     all_results: list[StepResult] = []
+    code = 0
     for customers in args.sizes:
         work_dir = Path(args.work_dir) / f"{customers}"
         try:
-            all_results += benchmark_size(customers, args.days, args.seed, work_dir)
+            results = benchmark_size(customers, args.days, args.seed, work_dir)
         except subprocess.CalledProcessError as error:
             log.error("%s failed with exit code %s", " ".join(error.cmd), error.returncode)
-            return 1
+            code = 1
+            break
         finally:
             if not args.keep:
                 shutil.rmtree(work_dir, ignore_errors=True)
-    append_results(all_results)
-    print(f"Machine: {machine_description()}\n")
-    print(markdown_table(all_results))
-    return 0
+        append_results(results, results_path)  # kept even if a later size fails
+        all_results += results
+    if all_results:
+        print(f"Machine: {machine_description()}\n")
+        print(markdown_table(all_results))
+    return code
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -6,13 +6,16 @@ recall are worked out by hand below, so no dbt build is needed here.
 
 from __future__ import annotations
 
+import argparse
 import csv
 import logging
+import subprocess
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from omniscore import benchmark
 from omniscore.benchmark import SEED_STEP, StepResult, markdown_table
 from omniscore.cli import COMMAND_MODULES, main
 from omniscore.evaluate import evaluate
@@ -190,5 +193,27 @@ def test_benchmark_table_gives_a_rate_only_for_steps_that_read_the_raw_rows():
         return StepResult("2026-01-01 00:00", "test", 10, 1, name, seconds, 100.0, 1000)
 
     table = markdown_table([step("generate", 2.0), step(SEED_STEP, 4.0)]).splitlines()
+    # The size is counted in physical lines of the landed files, not records.
+    assert table[0].startswith("| customers | days | raw lines | step | seconds | lines/s |")
     assert table[2] == "| 10 | 1 | 1,000 | generate | 2.0 | 500 | 100 |"
     assert table[3] == f"| 10 | 1 | 1,000 | {SEED_STEP} | 4.0 |  | 100 |"
+
+
+def test_benchmark_keeps_the_results_of_sizes_that_finished_before_one_failed(
+    tmp_path, monkeypatch, capsys
+):
+    def fake_size(customers: int, days: int, seed: int, work_dir: Path) -> list[StepResult]:
+        if customers == 20:
+            raise subprocess.CalledProcessError(2, ["dbt", "build"])
+        return [StepResult("2026-01-01 00:00", "test", customers, days, "generate", 1.0, 9, 99)]
+
+    monkeypatch.setattr(benchmark, "benchmark_size", fake_size)
+    results = tmp_path / "results.csv"
+    args = argparse.Namespace(
+        sizes=[10, 20, 30], days=1, seed=7, work_dir=str(tmp_path / "runs"), keep=False
+    )
+    assert benchmark.run(args, results) == 1
+    with results.open() as handle:
+        rows = list(csv.DictReader(handle))
+    assert [(r["customers"], r["step"], r["rows"]) for r in rows] == [("10", "generate", "99")]
+    assert "| 10 | 1 | 99 | generate |" in capsys.readouterr().out

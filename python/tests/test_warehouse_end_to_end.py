@@ -8,6 +8,8 @@ leave no trace in what the business can query; marts must hold no raw email or p
 
 from __future__ import annotations
 
+import csv
+import re
 import shutil
 import subprocess
 import sys
@@ -17,7 +19,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from omniscore.cli import main
 from omniscore.evaluate import evaluate
+from omniscore.summary import SECTIONS
 from omniscore.warehouse import connect, run_dbt
 
 pytestmark = pytest.mark.dbt
@@ -185,18 +189,38 @@ def test_a_visitor_who_logs_in_on_a_later_run_is_merged_and_recorded(tmp_path):
 
 
 def test_late_events_of_later_batches_are_counted(warehouses):
-    """Batches carry events older than what earlier runs loaded; the incremental build
-    (which equals the full refresh, above) holds them."""
+    """Files landed after the first build carry events older than the newest one that build
+    loaded. Every such event that a full refresh holds, the incremental runs hold too."""
+    with connect(warehouses["first_batch"]) as con:
+        landed_before = [
+            row[0]
+            for row in con.execute("select source_file from audit.file_reconciliation").fetchall()
+        ]
+        (newest_loaded,) = con.execute(
+            "select max(occurred_at) from marts.fct_interactions"
+        ).fetchone()
+    with connect(warehouses["full"]) as con:
+        con.execute("create temp table landed_before (source_file varchar)")
+        con.executemany("insert into landed_before values (?)", [[f] for f in landed_before])
+        late = {
+            row[0]
+            for row in con.execute(
+                """
+                select interaction_id from marts.fct_interactions
+                where occurred_at < ?
+                    and source_file not in (select source_file from landed_before)
+                """,
+                [newest_loaded],
+            ).fetchall()
+        }
+    assert len(late) > 0, "the later batches should carry late events"
     with connect(warehouses["incremental"]) as con:
-        late = con.execute(
-            """
-            select count(*) from marts.fct_interactions
-            where occurred_date < cast(
-                regexp_extract(source_file, '(\\d{4}-\\d{2}-\\d{2})', 1) as date
-            ) - interval 1 day
-            """
-        ).fetchone()[0]
-    assert late > 0
+        held = {
+            row[0]
+            for row in con.execute("select interaction_id from marts.fct_interactions").fetchall()
+        }
+    missing = sorted(late - held)
+    assert not missing, f"{len(missing)} of {len(late)} late events missing: {missing[:5]}"
 
 
 def test_identity_matches_the_truth(warehouses):
@@ -211,63 +235,209 @@ def test_identity_matches_the_truth(warehouses):
     assert not mismatches
 
 
-def business_text_columns(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str]]:
+def business_text_columns(
+    con: duckdb.DuckDBPyConnection, schemas: tuple[str, ...] = BUSINESS_SCHEMAS
+) -> list[tuple[str, str, str]]:
     return con.execute(
         f"""
         select table_schema, table_name, column_name
         from information_schema.columns
-        where table_schema in {BUSINESS_SCHEMAS} and data_type = 'VARCHAR'
+        where table_schema in {schemas} and data_type = 'VARCHAR'
         """
     ).fetchall()
 
 
-def test_erased_persons_leave_no_trace(warehouses):
-    with connect(warehouses["full"]) as con:
-        erased = con.execute(
-            """
-            select distinct value from (
-                select identifier_value as value from intermediate.int_identifiers_clustered
-                where is_erased
-                union all
-                select node_key from intermediate.int_identifiers_clustered where is_erased
-                union all
-                select customer_id from intermediate.int_identifiers_clustered where is_erased
+def read_truth(truth: Path, name: str) -> list[dict[str, str]]:
+    with (truth / name).open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+# A run of digits as a phone number is written in any format: `+1 (604) 823-4627`,
+# `0044 20 7663 6437`, `512.308.1457`. Phone needles are the last eight digits of an E.164
+# number, compared with the last eight digits of each such run.
+PHONE_RUN = r"\+?[0-9][0-9 ().-]{6,}[0-9]"
+PHONE_TAIL = 8
+
+
+def digits(value: str) -> str:
+    return re.sub(r"[^0-9]", "", value)
+
+
+def find_values(
+    con: duckdb.DuckDBPyConnection,
+    columns: list[tuple[str, str, str]],
+    texts: set[str],
+    phones: set[str],
+) -> list[str]:
+    """Columns holding any of ``texts`` (case-insensitive substring) or any phone number
+    of ``phones`` (E.164) in any format; one line per column with its count of rows."""
+    con.execute("create or replace temp table needle_texts (value varchar)")
+    con.executemany("insert into needle_texts values (?)", [[t.lower()] for t in sorted(texts)])
+    con.execute("create or replace temp table needle_phones (tail varchar)")
+    tails = sorted({digits(p)[-PHONE_TAIL:] for p in phones if len(digits(p)) >= PHONE_TAIL})
+    con.executemany("insert into needle_phones values (?)", [[t] for t in tails])
+    found = []
+    for schema, table, column in columns:
+        value = f't."{column}"'
+        (count,) = con.execute(
+            f"""
+            with runs as (
+                select {value} as value, unnest(regexp_extract_all({value}, ?)) as run
+                from {schema}.{table} as t
             )
-            """
-        ).fetchall()
-        assert erased, "the generated data should contain erasure requests"
-        con.execute(
-            "create temp table erased as select * from (values "
-            + ", ".join("(?)" for _ in erased)
-            + ") as t(value)",
-            [v for (v,) in erased],
-        )
-        leaks = []
-        for schema, table, column in business_text_columns(con):
-            found = con.execute(
-                f"select count(*) from {schema}.{table} as t inner join erased "
-                f'on position(lower(erased.value) in lower(t."{column}")) > 0'
-            ).fetchone()[0]
-            if found:
-                leaks.append(f"{schema}.{table}.{column}: {found}")
-    assert not leaks
+            select count(*) from {schema}.{table} as t
+            where exists (
+                select 1 from needle_texts where position(needle_texts.value in lower({value})) > 0
+            ) or {value} in (
+                select runs.value from runs inner join needle_phones
+                on right(regexp_replace(runs.run, '[^0-9]', '', 'g'), {PHONE_TAIL})
+                    = needle_phones.tail
+            )
+            """,
+            [PHONE_RUN],
+        ).fetchone()
+        if count:
+            found.append(f"{schema}.{table}.{column}: {count}")
+    return found
+
+
+def test_find_values_finds_emails_and_phones_in_any_form():
+    con = duckdb.connect()
+    con.execute("create schema marts")
+    con.execute(
+        "create table marts.t as select * from (values ('a', 'Mail: Jo.Doe@Example.COM'), "
+        "('b', 'call (604) 823-4627 today'), ('c', 'order 2045400000017'), ('d', null)) "
+        "as t(key, note)"
+    )
+    columns = [("marts", "t", "key"), ("marts", "t", "note")]
+    assert find_values(con, columns, {"jo.doe@example.com"}, {"+16048234627"}) == [
+        "marts.t.note: 2"
+    ]
+    assert find_values(con, columns, {"someone@example.com"}, {"+16048234628"}) == []
+
+
+def test_erased_persons_leave_no_trace(warehouses):
+    """The erased persons are the generator's: every identifier it gave them (but those
+    another person shares) and every customer_id the warehouse gave those identifiers must
+    be gone from what the business reads, so a request the warehouse fails to match leaks."""
+    truth = warehouses["truth"]
+    erased_persons = {
+        row["person_id"] for row in read_truth(truth, "persons.csv") if row["is_erased"] == "true"
+    }
+    assert erased_persons, "the generated data should contain erasure requests"
+    owners: dict[tuple[str, str], set[str]] = {}
+    for row in read_truth(truth, "identifiers.csv"):
+        key = (row["identifier_type"], row["identifier_value"])
+        owners.setdefault(key, set()).add(row["person_id"])
+    shared = {
+        (row["identifier_type"], row["identifier_value"])
+        for row in read_truth(truth, "shared_identifiers.csv")
+    }
+    identifiers = {
+        key for key, persons in owners.items() if persons <= erased_persons and key not in shared
+    }
+    assert {kind for kind, _ in identifiers} >= {"contact_id", "email"}
+    for db in (warehouses["full"], warehouses["incremental"]):
+        with connect(db) as con:
+            con.execute("create temp table erased_identifiers (kind varchar, value varchar)")
+            con.executemany("insert into erased_identifiers values (?, ?)", sorted(identifiers))
+            customer_ids = {
+                row[0]
+                for row in con.execute(
+                    """
+                    select distinct clustered.customer_id
+                    from intermediate.int_identifiers_clustered as clustered
+                    inner join erased_identifiers
+                        on clustered.identifier_type = erased_identifiers.kind
+                        and clustered.identifier_value = erased_identifiers.value
+                    """
+                ).fetchall()
+            }
+            assert customer_ids, "the warehouse should have seen the erased persons"
+            texts = {value for kind, value in identifiers if kind != "phone"} | customer_ids
+            phones = {value for kind, value in identifiers if kind == "phone"}
+            leaks = find_values(con, business_text_columns(con), texts, phones)
+        assert not leaks, f"{db.name}: {leaks}"
+
+
+EMAIL_COLUMNS = {
+    "crm/contacts_": ("email",),
+    "crm/erasure_requests_": ("email",),
+    "email/activity_": ("email",),
+    "support/tickets_": ("requester_email",),
+}
+PHONE_COLUMNS = {"crm/contacts_": ("phone",), "support/tickets_": ("requester_phone",)}
+
+
+def raw_values(raw: Path, columns: dict[str, tuple[str, ...]], looks_right: str) -> set[str]:
+    """The values of ``columns`` exactly as the landing files write them (trimmed), where
+    they look like what they should be (a broken row can shift its fields)."""
+    values = set()
+    for prefix, names in columns.items():
+        for path in raw.glob(f"{prefix}*.csv"):
+            with path.open(encoding="utf-8-sig", newline="") as handle:
+                for record in csv.DictReader(handle):
+                    for name in names:
+                        value = (record.get(name) or "").strip()
+                        if re.fullmatch(looks_right, value):
+                            values.add(value)
+    return values
 
 
 def test_marts_carry_no_raw_email_or_phone(warehouses):
+    """No email or phone number, in its normalised form (the truth's) or as a channel wrote
+    it (any case, any phone format), is in a mart column."""
+    truth_identifiers = read_truth(warehouses["truth"], "identifiers.csv")
+    emails = {r["identifier_value"] for r in truth_identifiers if r["identifier_type"] == "email"}
+    phones = {r["identifier_value"] for r in truth_identifiers if r["identifier_type"] == "phone"}
+    raw_emails = raw_values(warehouses["raw"], EMAIL_COLUMNS, r"[^@\s]+@[^@\s]+")
+    raw_phones = raw_values(warehouses["raw"], PHONE_COLUMNS, r"\+?[0-9][0-9 ().-]{6,}[0-9]")
+    assert emails and phones and raw_emails and raw_phones
+    assert {e for e in raw_emails if e != e.lower()}, "the exports should write emails in any case"
     with connect(warehouses["full"]) as con:
-        leaks = []
-        for schema, table, column in business_text_columns(con):
-            if schema != "marts":
-                continue
-            found = con.execute(
-                f"""
-                select count(*) from {schema}.{table} as t
-                where t."{column}" in (
-                    select identifier_value from intermediate.int_identifiers_screened
-                    where identifier_type in ('email', 'phone')
-                ) or regexp_matches(t."{column}", '[^@\\s]+@[^@\\s]+\\.[a-z]+')
-                """
-            ).fetchone()[0]
-            if found:
-                leaks.append(f"{schema}.{table}.{column}: {found}")
+        columns = business_text_columns(con, ("marts",))
+        # Phones in any format are found by the truth's numbers; raw forms are also text.
+        # (Raw placeholders such as `+1 000 000 0000` are no one's number: their last eight
+        # digits would match any order id with eight zeros.)
+        texts = emails | raw_emails | phones | raw_phones
+        leaks = find_values(con, columns, texts, phones)
+        for schema, table, column in columns:
+            (looks_like_email,) = con.execute(
+                f"""select count(*) from {schema}.{table} as t
+                where regexp_matches(t."{column}", '[^@\\s]+@[^@\\s]+\\.[a-z]+', 'i')"""
+            ).fetchone()
+            if looks_like_email:
+                leaks.append(f"{schema}.{table}.{column}: {looks_like_email} email-like")
     assert not leaks
+
+
+def test_summary_reports_the_built_warehouse(warehouses, capsys):
+    """`omniscore summary` on the full warehouse: every section, interactions per channel as
+    the fact counts them, and one file line per landed file."""
+    full = warehouses["full"]
+    assert main(["summary", "--db", str(full)]) == 0
+    out = capsys.readouterr().out
+    sections = {}
+    for block in out.split("\n\n"):
+        title, *lines = block.splitlines()
+        sections[title] = [line.split() for line in lines[1:]]
+    assert set(sections) == {f"Warehouse {full}", *SECTIONS}
+
+    with connect(full) as con:
+        per_channel = dict(
+            con.execute(
+                "select channel, count(*) from marts.fct_interactions group by channel"
+            ).fetchall()
+        )
+        (customers,) = con.execute("select count(*) from marts.dim_customers").fetchone()
+    assert len(per_channel) >= 6
+    reported = {
+        row[0]: int(row[1].replace(",", "")) for row in sections["Interactions per channel"]
+    }
+    assert reported == per_channel
+    persons = sum(int(row[1].replace(",", "")) for row in sections["Customers"])
+    assert persons == customers
+    landed_files = sum(1 for path in warehouses["raw"].rglob("*") if path.is_file())
+    (files_row,) = sections["Files"]
+    assert int(files_row[0].replace(",", "")) == landed_files
+    assert files_row[-1] == "0"  # not reconciled
