@@ -62,11 +62,13 @@ EXPECTED_QUARANTINE = {
     ("app/events_2026-01-01.jsonl", 9, "unmapped_event_type"),
     ("app/events_2026-01-01.jsonl", 10, "missing_required_value"),
     ("app/events_2026-01-01.jsonl", 11, "timestamp_out_of_range"),
+    ("app/events_2026-01-01.jsonl", 14, "unknown_currency"),
     ("crm/contacts_2026-01-01.csv", 5, "invalid_timestamp"),
     ("crm/contacts_2026-01-01.csv", 6, "missing_required_value"),
     ("crm/contacts_2026-01-01.csv", 7, "wrong_column_count"),
     ("crm/contacts_2026-01-01.csv", 8, "timestamp_out_of_range"),
     ("crm/contacts_2026-01-01.csv", 9, "timestamp_out_of_range"),
+    ("crm/contacts_2026-01-02.csv", 6, "invalid_timestamp"),
     ("email/activity_2026-01-01.csv", 8, "unmapped_event_type"),
     ("email/activity_2026-01-01.csv", 9, "missing_required_value"),
     ("email/activity_2026-01-01.csv", 10, "invalid_timestamp"),
@@ -78,6 +80,10 @@ EXPECTED_QUARANTINE = {
     ("pos/transactions_2026-01-01.csv", 12, "missing_required_value"),
     ("pos/transactions_2026-01-01.csv", 13, "wrong_column_count"),
     ("pos/transactions_2026-01-01.csv", 14, "invalid_number"),
+    ("pos/stores.csv", 5, "missing_required_value"),
+    ("pos/transactions_2026-01-02.csv", 4, "missing_required_value"),
+    ("pos/transactions_2026-01-02.csv", 5, "unknown_store"),
+    ("pos/transactions_2026-01-02.csv", 7, "unknown_currency"),
     ("social/interactions_2026-01-01.csv", 5, "invalid_number"),
     ("social/interactions_2026-01-01.csv", 6, "invalid_number"),
     ("social/interactions_2026-01-01.csv", 7, "unmapped_event_type"),
@@ -85,6 +91,10 @@ EXPECTED_QUARANTINE = {
     ("support/tickets_2026-01-01.csv", 7, "invalid_timestamp"),
     ("support/tickets_2026-01-01.csv", 8, "timestamp_out_of_range"),
     ("support/tickets_2026-01-01.csv", 9, "missing_required_value"),
+    ("support/tickets_2026-01-02.csv", 4, "invalid_timestamp"),
+    ("support/tickets_2026-01-02.csv", 5, "timestamp_out_of_range"),
+    ("support/tickets_2026-01-02.csv", 6, "invalid_timestamp"),
+    ("web/events_2026-01-02.csv", 5, "unknown_currency"),
     *(("web/events_2026-01-01.csv", line, reason) for line, reason in WEB_BROKEN),
     *((REDELIVERED, line, reason) for line, reason in WEB_BROKEN),
 }
@@ -517,6 +527,7 @@ def test_crm_consent_flags_in_every_spelling(con):
         "C002": (False, False),  # 0 / false
         "C003": (None, None),  # empty: unknown
         "C008": (True, None),  # TRUE / maybe
+        "C009": (None, None),  # empty: unknown
     }
 
 
@@ -679,3 +690,99 @@ def test_social_sentiment_is_a_number_in_range(con):
     assert found == {"SO1": None, "SO2": 0.8, "SO7": -0.25}
     assert quarantine_reason(con, "social/interactions_2026-01-01.csv", 5) == "invalid_number"
     assert quarantine_reason(con, "social/interactions_2026-01-01.csv", 6) == "invalid_number"
+
+
+# --- values staging checks: quarantined or warned, never a stopped build ---------------------
+
+
+def test_store_without_time_zone_is_quarantined_and_its_transactions_too(con):
+    # stores.csv line 5 (S4) has an empty time zone: quarantined, so the store is not staged
+    # and its transaction R14 is an unknown store; before, the store was staged with a null
+    # zone and stg_pos__stores' not_null test stopped the build.
+    assert quarantine_reason(con, "pos/stores.csv", 5) == "missing_required_value"
+    assert one(con, "select count(*) from staging.stg_pos__stores where store_id = 'S4'") == (0,)
+    assert quarantine_reason(con, "pos/transactions_2026-01-02.csv", 5) == "unknown_store"
+
+
+def test_empty_pos_quantity_is_quarantined_not_staged_as_null(con):
+    assert quarantine_reason(con, "pos/transactions_2026-01-02.csv", 4) == "missing_required_value"
+    assert one(
+        con,
+        "select count(*) from staging.stg_pos__transactions "
+        "where quantity is null or unit_price_local is null or amount is null",
+    ) == (0,)
+
+
+def test_pos_return_refunds_the_price_less_the_discount(con):
+    # R15 returns 2 units of 10,00 that carried a 3,00 discount: the refund is -(20 - 3).
+    assert one(
+        con,
+        "select quantity, amount_local, amount, is_return from staging.stg_pos__transactions "
+        "where transaction_line_id = 'R15-1'",
+    ) == (-2, Decimal("-17"), Decimal("-17"), True)
+
+
+def test_amount_without_currency_is_quarantined(con):
+    for source_file, line in (
+        ("pos/transactions_2026-01-02.csv", 7),
+        ("web/events_2026-01-02.csv", 5),
+        ("app/events_2026-01-01.jsonl", 14),
+    ):
+        assert quarantine_reason(con, source_file, line) == "unknown_currency", source_file
+
+
+def test_support_updated_at_and_solved_at_are_checked(con):
+    # T5's newer version has an unreadable updated_at: quarantined, not ranked last as a
+    # silently superseded copy; T6's solved_at is ten years ahead; T7's does not parse.
+    assert quarantine_reason(con, "support/tickets_2026-01-02.csv", 4) == "invalid_timestamp"
+    assert quarantine_reason(con, "support/tickets_2026-01-02.csv", 5) == "timestamp_out_of_range"
+    assert quarantine_reason(con, "support/tickets_2026-01-02.csv", 6) == "invalid_timestamp"
+    assert rows(
+        con,
+        "select source_file, duplicate_rank from staging.base_support__tickets "
+        "where ticket_id = 'T5' order by source_file",
+    ) == [("support/tickets_2026-01-01.csv", 1), ("support/tickets_2026-01-02.csv", None)]
+    staged = rows(
+        con, "select ticket_id from staging.stg_support__tickets where ticket_id in ('T6', 'T7')"
+    )
+    assert staged == []
+
+
+def test_crm_created_at_that_does_not_parse_is_quarantined(con):
+    assert quarantine_reason(con, "crm/contacts_2026-01-02.csv", 6) == "invalid_timestamp"
+    # an empty created_at is unknown, not wrong: C008 has one and is staged
+    assert one(con, "select count(*) from staging.stg_crm__contacts where contact_id = 'C008'") == (
+        1,
+    )
+
+
+def test_unexpected_enumeration_values_are_staged_and_named_in_warnings(build_result, con):
+    _, result = build_result
+    assert one(
+        con, "select lifecycle_stage from staging.stg_crm__contacts where contact_id = 'C009'"
+    ) == ("vip",)
+    assert one(
+        con,
+        "select via_channel, satisfaction_rating from staging.stg_support__tickets "
+        "where ticket_id = 'T8'",
+    ) == ("api", "meh")
+    for test in (
+        "accepted_values_stg_crm__contacts_lifecycle_stage",
+        "accepted_values_stg_support__tickets_via_channel",
+        "accepted_values_stg_support__tickets_satisfaction_rating",
+    ):
+        assert f"WARN 1 {test}" in result.output, test
+
+
+def test_bad_values_do_not_stop_the_full_build(tmp_path):
+    """The whole project (identity, marts, audit) builds on the fixture with its bad store,
+    quantities, timestamps and unexpected values: they are quarantined or warned about."""
+    result = build(FIXTURE_RAW, tmp_path, ["build"])
+    assert result.ok, result.output[-5000:]
+    assert "WARN 1 accepted_values_dim_customers_lifecycle_stage" in result.output
+    with connect(tmp_path / "warehouse.duckdb") as built:
+        pos_facts = one(
+            built, "select count(*) from marts.fct_interactions where source_file like 'pos/%'"
+        )[0]
+        assert pos_facts > 0
+        assert one(built, "select count(*) from marts.dim_customers")[0] > 0

@@ -1,7 +1,10 @@
 {#
     Every non-empty line of every landed app events file (JSON lines), parsed once: typed
     columns, the first quarantine reason that applies, and the rank among copies of the
-    same insert_id (1 = the staged copy: first by file, then line).
+    same insert_id (1 = the staged copy: first by file, then line). A revenue needs its
+    currency: one with an empty currency is quarantined as `unknown_currency`, like one with
+    a currency the rates seed does not know, rather than staged without a reporting amount.
+    A price alone (a product view) is kept: it is never converted.
 #}
 
 {{ config(materialized='table') }}
@@ -104,7 +107,11 @@ enriched as (
         omniscore.is_timestamp_out_of_range('occurred_at'),
         "'event_time: ' || cast(occurred_at as " ~ dbt.type_string() ~ ")",
     ),
-    'unknown_currency': ('currency_code is not null and rate_to_usd is null', "'currency: ' || currency_code"),
+    'unknown_currency': (
+        '(currency_code is not null or revenue_local is not null) and rate_to_usd is null',
+        "case when currency_code is null then 'currency is empty for revenue: ' || revenue_raw"
+        ~ " else 'currency: ' || currency_code end",
+    ),
     'unmapped_event_type': ('not is_mapped_event', "coalesce(event_name, '')"),
 } %}
 

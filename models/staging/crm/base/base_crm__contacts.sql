@@ -3,6 +3,10 @@
     several files: the version with the latest updated_at is staged (ties: last file,
     last line); older versions rank 2 and up (superseded). Phones become E.164 with the
     calling code of the contact's country, or omniscore__default_calling_code without one.
+    updated_at must parse and lie in range; created_at may be empty (unknown) but, when
+    written, must parse and lie in range too, else the record is quarantined. Unexpected
+    values of lifecycle_stage are kept as exported (a warning names them): the contact's
+    identifiers matter more than one attribute nobody expected.
 #}
 
 {{ config(materialized='table') }}
@@ -50,6 +54,7 @@ parsed as (
         raw_record,
         field_count,
         column_count,
+        created_at as created_at_raw,
         updated_at as updated_at_raw,
         phone as phone_raw,
         {{ omniscore.normalize_id('contact_id') }} as contact_id,
@@ -100,10 +105,16 @@ normalized as (
         "'expected ' || column_count || ' fields, found ' || field_count",
     ),
     'missing_required_value': ('contact_id is null', "'contact_id is empty'"),
-    'invalid_timestamp': ('updated_at is null', "'updated_at: ' || coalesce(updated_at_raw, '')"),
+    'invalid_timestamp': (
+        'updated_at is null or ' ~ omniscore.is_unparsed('created_at_raw', 'created_at'),
+        "case when updated_at is null then 'updated_at: ' || coalesce(updated_at_raw, '')"
+        ~ " else 'created_at: ' || created_at_raw end",
+    ),
     'timestamp_out_of_range': (
-        omniscore.is_timestamp_out_of_range('updated_at'),
-        "'updated_at: ' || coalesce(updated_at_raw, '')",
+        omniscore.is_timestamp_out_of_range('updated_at')
+        ~ ' or coalesce(' ~ omniscore.is_timestamp_out_of_range('created_at') ~ ', false)',
+        "case when " ~ omniscore.is_timestamp_out_of_range('updated_at')
+        ~ " then 'updated_at: ' || updated_at_raw else 'created_at: ' || created_at_raw end",
     ),
 } %}
 

@@ -1,8 +1,12 @@
 {#
     Every data record of the landed store master (semicolon-separated), parsed once.
-    A store listed more than once keeps its last record (by file, then line), as a later
-    line of a master corrects an earlier one. A time zone the database does not know is
-    kept as exported; transactions of that store are quarantined as `invalid_timestamp`.
+    A store listed more than once keeps its last usable record (by file, then line), as a
+    later line of a master corrects an earlier one. A record without a store id or a time
+    zone is quarantined (`missing_required_value`): without the zone no transaction time can
+    be read, so the store is not staged and its transactions are quarantined as
+    `unknown_store`, while the other stores build on. A time zone that is written but that
+    the database does not know is kept as exported; transactions of that store are
+    quarantined as `invalid_timestamp`.
 #}
 
 {{ config(materialized='table') }}
@@ -43,7 +47,10 @@ parsed as (
         'field_count != column_count',
         "'expected ' || column_count || ' fields, found ' || field_count",
     ),
-    'missing_required_value': ('store_id is null', "'store_id is empty'"),
+    'missing_required_value': (
+        'store_id is null or timezone is null',
+        "case when store_id is null then 'store_id is empty' else 'timezone is empty' end",
+    ),
 } %}
 
 checked as (

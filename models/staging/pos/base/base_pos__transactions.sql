@@ -3,6 +3,9 @@
     comma), parsed once. `transaction_at` is wall-clock time in the store's IANA zone
     (from stg_pos__stores), converted to UTC with that date's daylight saving rules.
     Copies of a receipt line (receipt_id, line_no) rank by file, then line (1 = staged).
+    A line cannot be staged without its quantity and unit price (`missing_required_value`)
+    nor its amounts converted without a known currency (`unknown_currency`, also when the
+    currency is empty); an empty discount is no discount.
 #}
 
 {{ config(materialized='table') }}
@@ -103,6 +106,12 @@ enriched as (
         on named.raw_event_name = taxonomy.raw_event_name
 ),
 
+{#
+    The line's amount is signed by the quantity. `discount_amount` is exported as a positive
+    amount taken off the line's gross value. A sale is q·u − d; a return (negative q) refunds
+    what was paid for those units, −(|q|·u − d) = q·u + d: the discount is not refunded
+    (subtracting it, q·u − d, would overstate the refund by twice the discount).
+#}
 converted as (
     select
         *,
@@ -110,7 +119,10 @@ converted as (
             when has_valid_time_zone
                 then {{ omniscore.local_to_utc('transacted_at_local', 'store_timezone') }}
         end as occurred_at,
-        quantity * unit_price_local - coalesce(discount_amount_local, 0) as amount_local
+        case
+            when quantity < 0 then quantity * unit_price_local + coalesce(discount_amount_local, 0)
+            else quantity * unit_price_local - coalesce(discount_amount_local, 0)
+        end as amount_local
     from enriched
 ),
 
@@ -124,8 +136,12 @@ converted as (
         "'expected ' || column_count || ' fields, found ' || field_count",
     ),
     'missing_required_value': (
-        'receipt_id is null or nullif(trim(line_no_raw), \'\') is null',
-        "case when receipt_id is null then 'receipt_id is empty' else 'line_no is empty' end",
+        'receipt_id is null or nullif(trim(line_no_raw), \'\') is null'
+        ~ ' or nullif(trim(quantity_raw), \'\') is null or nullif(trim(unit_price_raw), \'\') is null',
+        "case when receipt_id is null then 'receipt_id is empty'"
+        ~ " when nullif(trim(line_no_raw), '') is null then 'line_no is empty'"
+        ~ " when nullif(trim(quantity_raw), '') is null then 'quantity is empty'"
+        ~ " else 'unit_price is empty' end",
     ),
     'invalid_timestamp': (
         'transacted_at_local is null or (is_known_store and not has_valid_time_zone)',
@@ -142,7 +158,10 @@ converted as (
         omniscore.is_timestamp_out_of_range('coalesce(occurred_at, transacted_at_local)'),
         "'transaction_at: ' || coalesce(transaction_at_raw, '')",
     ),
-    'unknown_currency': ('currency_code is not null and rate_to_usd is null', "'currency: ' || currency_code"),
+    'unknown_currency': (
+        'rate_to_usd is null',
+        "case when currency_code is null then 'currency is empty' else 'currency: ' || currency_code end",
+    ),
     'unknown_store': ('not is_known_store', "'store_id: ' || coalesce(store_id, '')"),
     'unmapped_event_type': ('not is_mapped_event', 'raw_event_name'),
 } %}

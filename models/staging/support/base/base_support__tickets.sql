@@ -3,6 +3,12 @@
     reappears in later files as it changes: the version with the latest updated_at is
     staged (ties: last file, last line); older versions rank 2 and up (superseded).
     Subjects may hold quoted commas, quotes and line breaks (one record, several lines).
+    Every timestamp is checked: created_at and updated_at must parse and lie in range (a
+    version without a readable updated_at cannot take part in "latest wins", so it is
+    quarantined rather than ranked last); solved_at may be empty (an open ticket) but, when
+    written, must parse and lie in range, as it becomes a ticket_solved interaction.
+    via_channel and satisfaction_rating are kept as exported: a value outside the contract's
+    list is an attribute nobody expected, not an unreadable ticket (a warning names it).
 #}
 
 {{ config(materialized='table') }}
@@ -48,6 +54,8 @@ parsed as (
         records.field_count,
         records.column_count,
         records.created_at as created_at_raw,
+        records.updated_at as updated_at_raw,
+        records.solved_at as solved_at_raw,
         {{ omniscore.normalize_id('records.ticket_id') }} as ticket_id,
         {{ omniscore.parse_iso_timestamp_to_utc('trim(records.created_at)') }} as created_at,
         {{ omniscore.parse_iso_timestamp_to_utc('trim(records.updated_at)') }} as updated_at,
@@ -82,10 +90,20 @@ enriched as (
         "'expected ' || column_count || ' fields, found ' || field_count",
     ),
     'missing_required_value': ('ticket_id is null', "'ticket_id is empty'"),
-    'invalid_timestamp': ('created_at is null', "'created_at: ' || coalesce(created_at_raw, '')"),
+    'invalid_timestamp': (
+        'created_at is null or updated_at is null or ' ~ omniscore.is_unparsed('solved_at_raw', 'solved_at'),
+        "case when created_at is null then 'created_at: ' || coalesce(created_at_raw, '')"
+        ~ " when updated_at is null then 'updated_at: ' || coalesce(updated_at_raw, '')"
+        ~ " else 'solved_at: ' || solved_at_raw end",
+    ),
     'timestamp_out_of_range': (
-        omniscore.is_timestamp_out_of_range('created_at'),
-        "'created_at: ' || coalesce(created_at_raw, '')",
+        omniscore.is_timestamp_out_of_range('created_at')
+        ~ ' or ' ~ omniscore.is_timestamp_out_of_range('updated_at')
+        ~ ' or coalesce(' ~ omniscore.is_timestamp_out_of_range('solved_at') ~ ', false)',
+        "case when " ~ omniscore.is_timestamp_out_of_range('created_at')
+        ~ " then 'created_at: ' || created_at_raw"
+        ~ " when " ~ omniscore.is_timestamp_out_of_range('updated_at')
+        ~ " then 'updated_at: ' || updated_at_raw else 'solved_at: ' || solved_at_raw end",
     ),
     'unmapped_event_type': ('not is_mapped_event', 'raw_event_name'),
 } %}
@@ -105,7 +123,7 @@ ranked as (
             when quarantine_reason is null
                 then row_number() over (
                     partition by quarantine_reason is null, ticket_id
-                    order by updated_at desc nulls last, source_file desc, source_line desc
+                    order by updated_at desc, source_file desc, source_line desc
                 )
         end as duplicate_rank
     from checked

@@ -1,7 +1,9 @@
 {#
     Every data record of every landed web events file, parsed once: typed columns, the
     first quarantine reason that applies, and the rank among copies of the same event_id
-    (1 = the staged copy: first by file, then line).
+    (1 = the staged copy: first by file, then line). A value needs its currency: one with
+    an empty currency is quarantined as `unknown_currency`, like one with a currency the
+    rates seed does not know, rather than staged without a reporting amount.
 #}
 
 {{ config(materialized='table') }}
@@ -94,7 +96,11 @@ enriched as (
         omniscore.is_timestamp_out_of_range('occurred_at'),
         "'event_timestamp: ' || cast(occurred_at as " ~ dbt.type_string() ~ ")",
     ),
-    'unknown_currency': ('currency_code is not null and rate_to_usd is null', "'currency: ' || currency_code"),
+    'unknown_currency': (
+        '(currency_code is not null or revenue_local is not null) and rate_to_usd is null',
+        "case when currency_code is null then 'currency is empty for value: ' || value_raw"
+        ~ " else 'currency: ' || currency_code end",
+    ),
     'unmapped_event_type': ('not is_mapped_event', "coalesce(event_name, '')"),
 } %}
 
