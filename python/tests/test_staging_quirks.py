@@ -7,6 +7,8 @@ temporary warehouse (staging, the reconciliation and the unfiltered quarantine),
 test states what happens to one quirk: the value it is staged as, or the file, line and
 reason it is quarantined with. Two more builds on altered copies of the folder cover a
 folder that is empty or missing, a re-delivered file, and a required column that is missing.
+One test lands a later file on a copy and checks that the incremental fact table
+follows a ticket version that takes back an interaction.
 """
 
 from __future__ import annotations
@@ -786,3 +788,62 @@ def test_bad_values_do_not_stop_the_full_build(tmp_path):
         )[0]
         assert pos_facts > 0
         assert one(built, "select count(*) from marts.dim_customers")[0] > 0
+
+
+# --- incremental merge -----------------------------------------------------------------------
+
+SUPPORT_HEADER = (
+    "ticket_id,created_at,updated_at,solved_at,requester_email,requester_phone,via_channel,"
+    "subject,status,priority,satisfaction_rating,tags\n"
+)
+FACT_BUILD = ["build", "--select", "+fct_interactions", "--indirect-selection", "cautious"]
+
+
+def facts(db: Path) -> list[tuple]:
+    with connect(db) as connection:
+        return rows(connection, "select * from marts.fct_interactions order by interaction_id")
+
+
+def support_facts(db: Path) -> set[tuple]:
+    with connect(db) as connection:
+        return set(
+            rows(
+                connection,
+                "select raw_event_name, source_file from marts.fct_interactions "
+                "where interaction_id in (md5('support:T1:created'), md5('support:T1:solved'))",
+            )
+        )
+
+
+def test_reopened_ticket_loses_its_solved_interaction_incrementally(tmp_path):
+    """T1 is solved in the fixture's second file: the first build holds its `ticket_solved`
+    interaction. A later file reopens it (later updated_at, no solved_at), so the ticket
+    yields only `ticket_created` now. The incremental run (a merge, which only inserts and
+    updates) must delete the solved interaction and equal a full refresh on the same files;
+    the build's tests (assert_fct_interactions_complete among them) must pass."""
+    raw = tmp_path / "raw"
+    shutil.copytree(FIXTURE_RAW, raw)
+    incremental, full = tmp_path / "incremental", tmp_path / "full"
+    incremental.mkdir()
+    full.mkdir()
+    result = build(raw, incremental, FACT_BUILD)
+    assert result.ok, result.output[-5000:]
+    assert support_facts(incremental / "warehouse.duckdb") == {
+        ("ticket_created", "support/tickets_2026-01-02.csv"),
+        ("ticket_solved", "support/tickets_2026-01-02.csv"),
+    }
+
+    (raw / "support" / "tickets_2026-01-03.csv").write_text(
+        SUPPORT_HEADER + "T1,2026-01-01T12:34:56+01:00,2026-01-03T09:00:00+01:00,,"
+        "jane.doe@example.com,(415) 555-0101,email,Where is my order?,open,normal,offered,"
+        "late_delivery\n"
+    )
+    result = build(raw, incremental, FACT_BUILD)
+    assert result.ok, result.output[-5000:]
+    assert support_facts(incremental / "warehouse.duckdb") == {
+        ("ticket_created", "support/tickets_2026-01-03.csv"),
+    }
+
+    result = build(raw, full, [*FACT_BUILD, "--full-refresh"])
+    assert result.ok, result.output[-5000:]
+    assert facts(incremental / "warehouse.duckdb") == facts(full / "warehouse.duckdb")

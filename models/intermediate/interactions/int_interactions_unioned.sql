@@ -151,36 +151,26 @@ unioned as (
 
     union all
 
-    select
-        'support:' || ticket_id || ':created' as natural_key,
-        'support' as channel,
-        'ticket_created' as raw_event_name,
-        created_at as occurred_at,
-        cast(null as {{ dbt.type_string() }}) as order_id,
-        cast(null as decimal(18, 2)) as revenue,
-        {{ omniscore.identifier_node_key("'email'", 'email') }} as preferred_node_key,
-        {{ omniscore.identifier_node_key("'phone'", 'phone') }} as fallback_node_key,
-        source_file,
-        source_line
-    from support_tickets
+    {#- A ticket yields `ticket_created` and, once solved, `ticket_solved` (one list, which
+        base_support__tickets checks against the taxonomy). A reopened ticket's latest
+        version has no solved_at, so its `solved` interaction leaves this view. #}
+    {%- for event in omniscore.support_ticket_events() %}
+        select
+            'support:' || ticket_id || ':{{ event.key_suffix }}' as natural_key,
+            'support' as channel,
+            '{{ event.raw_event_name }}' as raw_event_name,
+            {{ event.occurred_at }} as occurred_at,
+            cast(null as {{ dbt.type_string() }}) as order_id,
+            cast(null as decimal(18, 2)) as revenue,
+            {{ omniscore.identifier_node_key("'email'", 'email') }} as preferred_node_key,
+            {{ omniscore.identifier_node_key("'phone'", 'phone') }} as fallback_node_key,
+            source_file,
+            source_line
+        from support_tickets
+        where {{ event.occurred_at }} is not null
 
-    union all
-
-    select
-        'support:' || ticket_id || ':solved' as natural_key,
-        'support' as channel,
-        'ticket_solved' as raw_event_name,
-        solved_at as occurred_at,
-        cast(null as {{ dbt.type_string() }}) as order_id,
-        cast(null as decimal(18, 2)) as revenue,
-        {{ omniscore.identifier_node_key("'email'", 'email') }} as preferred_node_key,
-        {{ omniscore.identifier_node_key("'phone'", 'phone') }} as fallback_node_key,
-        source_file,
-        source_line
-    from support_tickets
-    where solved_at is not null
-
-    union all
+        union all
+    {% endfor %}
 
     select
         'social:' || interaction_id as natural_key,

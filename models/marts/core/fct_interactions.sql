@@ -7,7 +7,10 @@
       - rows that occurred within `omniscore__lookback_days` of the newest loaded one;
       - rows whose person changed: their customer_id no longer exists (merged away,
         split, erased) or moved to another customer_id in this run.
-    Erased persons' rows are deleted by the post-hook. After any sequence of runs the
+    Merging only inserts and updates, so two hooks delete what a full refresh would not
+    hold: before the merge, rows whose interaction_id int_interactions_unioned no longer
+    produces (a reopened ticket's `solved`, a row since quarantined or unmapped; a hash
+    anti-join on the key); after it, erased persons' rows. After any sequence of runs the
     table equals a full refresh on the same files (python/tests/test_warehouse_end_to_end.py).
 #}
 
@@ -19,6 +22,11 @@
         unique_key='interaction_id',
         incremental_strategy='merge',
         on_schema_change='fail',
+        pre_hook=[
+            "{% if is_incremental() %}{{ omniscore.delete_vanished_rows(
+                this, ref('int_interactions_unioned'), 'interaction_id'
+            ) }}{% endif %}",
+        ],
         post_hook=[
             "delete from {{ this }} where customer_id in (
                 select customer_id from {{ ref('int_identifiers_clustered') }} where is_erased

@@ -69,19 +69,31 @@ parsed as (
         nullif(lower(trim(records.status)), '') as status,
         nullif(lower(trim(records.priority)), '') as priority,
         nullif(lower(trim(records.satisfaction_rating)), '') as satisfaction_rating,
-        nullif(trim(records.tags), '') as tags,
-        'ticket_created' as raw_event_name
+        nullif(trim(records.tags), '') as tags
     from records
     cross join default_calling_code
 ),
 
+{#
+    Both events a ticket yields (macros/staging/support_ticket_events.sql, which
+    int_interactions_unioned turns into interactions) must be in the taxonomy:
+    ticket_created always, ticket_solved once solved_at is set.
+#}
+{%- set created_event, solved_event = omniscore.support_ticket_events() %}
 enriched as (
     select
         parsed.*,
-        taxonomy.raw_event_name is not null as is_mapped_event
+        case
+            when created_mapping.raw_event_name is null
+                then '{{ created_event.raw_event_name }}'
+            when parsed.{{ solved_event.occurred_at }} is not null and solved_mapping.raw_event_name is null
+                then '{{ solved_event.raw_event_name }}'
+        end as unmapped_event_name
     from parsed
-    left join taxonomy
-        on parsed.raw_event_name = taxonomy.raw_event_name
+    left join taxonomy as created_mapping
+        on created_mapping.raw_event_name = '{{ created_event.raw_event_name }}'
+    left join taxonomy as solved_mapping
+        on solved_mapping.raw_event_name = '{{ solved_event.raw_event_name }}'
 ),
 
 {%- set checks = {
@@ -105,7 +117,7 @@ enriched as (
         ~ " when " ~ omniscore.is_timestamp_out_of_range('updated_at')
         ~ " then 'updated_at: ' || updated_at_raw else 'solved_at: ' || solved_at_raw end",
     ),
-    'unmapped_event_type': ('not is_mapped_event', 'raw_event_name'),
+    'unmapped_event_type': ('unmapped_event_name is not null', 'unmapped_event_name'),
 } %}
 
 checked as (
