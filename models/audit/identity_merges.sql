@@ -6,8 +6,26 @@
         (e.g. an identifier crossed the over-linking limit);
       - reassign: a person's anchor changed without a merge or split.
     Append-only history: `full_refresh: false`, so `dbt build --full-refresh` keeps it.
-    Rows about erased persons are deleted by the post-hook.
+
+    Rows about erased persons are deleted by the post-hook, the whole chain of them: the
+    erased persons' current customer ids and, transitively, every id that became one of
+    them (B → A in an earlier run when A → C now and C is erased). Every row naming one of
+    those ids goes, also a split's other branch (X → Y when X → C): X was partly the
+    erased person, so the row is about them too. The recursion uses `union`, so a cycle
+    (A → B, later B → A) ends.
 #}
+
+{#- A string, not rendered here: the hook renders it after the model is built. -#}
+{%- set erased_chain = "
+    with recursive erased_chain (customer_id) as (
+        select customer_id from {{ ref('int_identifiers_clustered') }} where is_erased
+        union
+        select merges.previous_customer_id
+        from {{ this }} as merges
+        inner join erased_chain on merges.customer_id = erased_chain.customer_id
+    )
+    select customer_id from erased_chain
+" -%}
 
 {{
     config(
@@ -15,11 +33,8 @@
         incremental_strategy='append',
         full_refresh=false,
         post_hook=[
-            "delete from {{ this }} where previous_customer_id in (
-                select customer_id from {{ ref('int_identifiers_clustered') }} where is_erased
-            ) or customer_id in (
-                select customer_id from {{ ref('int_identifiers_clustered') }} where is_erased
-            )",
+            "delete from {{ this }} where previous_customer_id in (" ~ erased_chain ~ ")
+            or customer_id in (" ~ erased_chain ~ ")",
         ],
     )
 }}

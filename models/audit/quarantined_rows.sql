@@ -11,6 +11,12 @@
     Matching whole tokens (an equi-join) keeps this fast at millions of records; it errs
     on the side of removing a record. file_reconciliation and `omniscore evaluate` count
     the unfiltered quarantine, so the counts still add up.
+
+    A quarantined erasure request (wrong number of fields, or naming no identifier) is
+    itself a person asking to be forgotten, and its fields cannot be told apart, so its
+    raw_record is withheld (null) whether or not another request names the same person;
+    file, line and reason stay, so the request can be followed up in the landing file.
+    When a token of it is an erased person's identifier the record is dropped like any other.
 #}
 
 with
@@ -102,8 +108,19 @@ erased_records as (
     inner join needles on tokens.token = needles.token
 ),
 
+{# The columns keep the order of int_quarantined_rows_unioned, so ST06 is waived. #}
 final as (
-    select quarantined.*
+    select -- noqa: ST06
+        quarantined.quarantine_id,
+        quarantined.channel,
+        quarantined.source_file,
+        quarantined.source_line,
+        case
+            when quarantined.source_file like 'crm/erasure_requests_%' then null
+            else quarantined.raw_record
+        end as raw_record,
+        quarantined.reason,
+        quarantined.reason_detail
     from quarantined
     where quarantined.quarantine_id not in (select erased_records.quarantine_id from erased_records)
 )

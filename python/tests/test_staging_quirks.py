@@ -70,6 +70,9 @@ EXPECTED_QUARANTINE = {
     ("crm/contacts_2026-01-01.csv", 7, "wrong_column_count"),
     ("crm/contacts_2026-01-01.csv", 8, "timestamp_out_of_range"),
     ("crm/contacts_2026-01-01.csv", 9, "timestamp_out_of_range"),
+    ("crm/erasure_requests_2026-01-02.csv", 6, "missing_required_value"),
+    ("crm/erasure_requests_2026-01-02.csv", 7, "wrong_column_count"),
+    ("crm/erasure_requests_2026-01-02.csv", 8, "wrong_column_count"),
     ("crm/contacts_2026-01-02.csv", 6, "invalid_timestamp"),
     ("email/activity_2026-01-01.csv", 8, "unmapped_event_type"),
     ("email/activity_2026-01-01.csv", 9, "missing_required_value"),
@@ -536,7 +539,8 @@ def test_crm_consent_flags_in_every_spelling(con):
 def test_erasure_request_with_either_identifier(con):
     assert rows(
         con,
-        "select request_id, contact_id, email from staging.stg_crm__erasure_requests order by 1",
+        "select request_id, contact_id, email from staging.stg_crm__erasure_requests "
+        "where source_line <= 3 order by source_line",
     ) == [("E1", "C003", None), ("E2", None, "someone@example.com")]
 
 
@@ -847,3 +851,161 @@ def test_reopened_ticket_loses_its_solved_interaction_incrementally(tmp_path):
     result = build(raw, full, [*FACT_BUILD, "--full-refresh"])
     assert result.ok, result.output[-5000:]
     assert facts(incremental / "warehouse.duckdb") == facts(full / "warehouse.duckdb")
+
+
+# --- erasure requests ------------------------------------------------------------------------
+
+ERASURE_FILE = "crm/erasure_requests_2026-01-02.csv"
+# John (C002) and Mo (C008) are one person in the fixture (they share a phone through ticket
+# T2). Line 4 names C002 with an unparseable requested_at, line 5 names Mo's email without a
+# request_id; neither request is well-formed, and each alone must erase the person.
+JOHN_AND_MO = (
+    "C002",
+    "C008",
+    "john@example.com",
+    "old.john@example.com",
+    "mo@example.com",
+    "+442079460958",
+    "+14155550199",
+    "dev-1",
+    "john_s",
+    "mo_lee",
+    "L-1008",
+)
+
+
+@pytest.fixture(scope="module")
+def full_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture folder built through marts and audit (models only: the staging tests
+    above check the data tests)."""
+    work = tmp_path_factory.mktemp("erasure_full")
+    result = build(FIXTURE_RAW, work, ["run"])
+    assert result.ok, result.output[-5000:]
+    return work / "warehouse.duckdb"
+
+
+def business_leaks(con: duckdb.DuckDBPyConnection, values: list[str]) -> list[str]:
+    """Text columns of marts and audit that contain any of ``values`` (any case)."""
+    columns = rows(
+        con,
+        "select table_schema, table_name, column_name from information_schema.columns "
+        "where table_schema in ('marts', 'audit') and data_type = 'VARCHAR'",
+    )
+    leaks = []
+    for schema, table, column in columns:
+        for value in values:
+            (found,) = one(
+                con,
+                f"select count(*) from {schema}.{table} "
+                f'where position(lower(?) in lower("{column}")) > 0',
+                value,
+            )
+            if found:
+                leaks.append(f"{schema}.{table}.{column}: {value}")
+    return leaks
+
+
+def test_erasure_request_without_request_id_or_with_bad_requested_at_is_staged(con):
+    assert rows(
+        con,
+        "select source_line, request_id, contact_id, email, requested_at "
+        "from staging.stg_crm__erasure_requests where source_line > 3 order by source_line",
+    ) == [
+        (4, "E3", "C002", None, None),
+        (5, None, None, "mo@example.com", datetime(2026, 1, 2, 13)),
+        (9, "E8", "C404", None, datetime(2099, 1, 1)),
+    ]
+
+
+def test_erasure_request_naming_nobody_or_broken_is_quarantined(con):
+    assert quarantine_reason(con, ERASURE_FILE, 6) == "missing_required_value"
+    assert quarantine_reason(con, ERASURE_FILE, 7) == "wrong_column_count"
+    assert quarantine_reason(con, ERASURE_FILE, 8) == "wrong_column_count"
+
+
+def test_erasure_request_copy_is_counted_once(con):
+    assert one(
+        con,
+        "select raw_rows, staged_rows, duplicate_rows, quarantined_rows "
+        "from audit.file_reconciliation where source_file = ?",
+        ERASURE_FILE,
+    ) == (9, 5, 1, 3)
+    assert one(
+        con,
+        "select source_line, duplicate_rank from staging.base_crm__erasure_requests "
+        "where source_line = 10",
+    ) == (10, 2)
+
+
+def test_malformed_erasure_requests_still_erase_their_person(full_build):
+    with connect(full_build) as con:
+        erased = rows(
+            con,
+            "select distinct customer_id, node_key, identifier_value "
+            "from intermediate.int_identifiers_clustered where is_erased "
+            "and customer_id = (select customer_id from intermediate.int_identifiers_clustered "
+            "where identifier_type = 'contact_id' and identifier_value = 'C002')",
+        )
+        assert {value for _, _, value in erased} == set(JOHN_AND_MO)
+        values = sorted({*JOHN_AND_MO, *(key for _, key, _ in erased), erased[0][0]})
+        assert business_leaks(con, values) == []
+
+
+def test_quarantined_erasure_requests_show_no_raw_text(full_build):
+    """Line 6 (no identifier) and line 8 (an extra field, naming nobody known) are listed
+    without their text; line 7 (too few fields) names the erased C008 and is not listed."""
+    with connect(full_build) as con:
+        assert rows(
+            con,
+            "select source_line, reason, raw_record from audit.quarantined_rows "
+            "where source_file = ? order by source_line",
+            ERASURE_FILE,
+        ) == [(6, "missing_required_value", None), (8, "wrong_column_count", None)]
+        assert business_leaks(con, ["ghost@nowhere.example", "C777"]) == []
+
+
+def test_erasure_requests_matching_nobody_are_reported_masked(full_build):
+    with connect(full_build) as con:
+        assert rows(
+            con,
+            "select request_id, contact_id_masked, email_masked, requested_at, "
+            "is_blocked_identifier, source_file, source_line "
+            "from audit.erasure_requests_unmatched order by source_line",
+        ) == [
+            ("E2", None, "so" + "*" * 15 + "om", datetime(2026, 1, 2, 12), False, ERASURE_FILE, 3),
+            ("E8", "****", None, datetime(2099, 1, 1), False, ERASURE_FILE, 9),
+        ]
+        assert business_leaks(con, ["someone@example.com", "C404"]) == []
+
+
+def test_identity_merges_of_an_erased_person_go_with_their_whole_chain(full_build, tmp_path):
+    """B became A in one run and A became the erased person's current id in the next; a
+    cycle and an unrelated change are there too. The post-hook deletes every row of the
+    chain and keeps the unrelated one."""
+    db = tmp_path / "warehouse.duckdb"
+    shutil.copy(full_build, db)
+    with connect(db, read_only=False) as con:
+        (erased,) = one(
+            con,
+            "select distinct customer_id from intermediate.int_identifiers_clustered "
+            "where identifier_type = 'contact_id' and identifier_value = 'C002'",
+        )
+        con.execute(
+            "insert into audit.identity_merges (run_id, run_started_at, previous_customer_id, "
+            "customer_id, identifier_count, change_type) values "
+            "('r1', '2026-01-01', 'old_b', 'old_a', 1, 'reassign'), "
+            "('r2', '2026-01-02', 'old_a', ?, 2, 'merge'), "
+            "('r2', '2026-01-02', 'old_c', ?, 1, 'merge'), "
+            "('r0', '2025-12-31', 'old_a', 'old_b', 1, 'reassign'), "
+            "('r2', '2026-01-02', 'other_x', 'other_y', 1, 'reassign')",
+            [erased, erased],
+        )
+    env = {"DBT_TARGET_PATH": str(tmp_path / "target"), "DBT_LOG_PATH": str(tmp_path / "logs")}
+    result = run_dbt(
+        ["run", "--select", "identity_merges"], raw_dir=FIXTURE_RAW, db_path=db, extra_env=env
+    )
+    assert result.ok, result.output[-5000:]
+    with connect(db) as con:
+        assert rows(con, "select previous_customer_id, customer_id from audit.identity_merges") == [
+            ("other_x", "other_y")
+        ]

@@ -1,4 +1,8 @@
-{# The staged crm erasure requests: one row per kept record (not quarantined, first of its copies). #}
+{#
+    The staged crm erasure requests: one row per request (request_key), the first of its
+    copies. Every request that names a contact id or an email is here, also one without a
+    request_id or with an unparseable requested_at (null then).
+#}
 
 with
 
@@ -9,6 +13,7 @@ base as (
 
 final as (
     select
+        request_key,
         request_id,
         contact_id,
         email,

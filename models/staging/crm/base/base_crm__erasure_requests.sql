@@ -1,6 +1,16 @@
 {#
     Every data record of every landed erasure-requests file, parsed once. Either
-    identifier may be empty. Copies of a request_id rank by file, then line (1 = staged).
+    identifier may be empty.
+
+    An erasure request must never be lost, so a record is honoured (staged) whenever it
+    names a contact id or an email, whatever its request_id or requested_at say:
+    requested_at is null when it does not parse, and a date out of range is kept as
+    written. Only a structurally broken record (wrong_column_count: its fields cannot be
+    told apart) or one naming neither identifier (missing_required_value) is quarantined.
+
+    Copies of a request are records with the same request_id, contact_id and email
+    (request_key); they rank by file, then line (1 = staged). A request_id repeated with
+    other identifiers is another request and is honoured too.
 #}
 
 {{ config(materialized='table') }}
@@ -28,7 +38,6 @@ parsed as (
         raw_record,
         field_count,
         column_count,
-        requested_at as requested_at_raw,
         {{ omniscore.normalize_id('request_id') }} as request_id,
         {{ omniscore.normalize_id('contact_id') }} as contact_id,
         {{ omniscore.normalize_email('email') }} as email,
@@ -41,17 +50,16 @@ parsed as (
         'field_count != column_count',
         "'expected ' || column_count || ' fields, found ' || field_count",
     ),
-    'missing_required_value': ('request_id is null', "'request_id is empty'"),
-    'invalid_timestamp': ('requested_at is null', "'requested_at: ' || coalesce(requested_at_raw, '')"),
-    'timestamp_out_of_range': (
-        omniscore.is_timestamp_out_of_range('requested_at'),
-        "'requested_at: ' || coalesce(requested_at_raw, '')",
+    'missing_required_value': (
+        'contact_id is null and email is null',
+        "'contact_id and email are empty'",
     ),
 } %}
 
 checked as (
     select
         *,
+        {{ omniscore.hash_key(['request_id', 'contact_id', 'email']) }} as request_key,
         {{ omniscore.first_quarantine_reason(checks) | indent(8) }} as quarantine_reason,
         {{ omniscore.first_quarantine_reason(checks, detail=true) | indent(8) }} as quarantine_detail
     from parsed
@@ -63,7 +71,7 @@ ranked as (
         case
             when quarantine_reason is null
                 then row_number() over (
-                    partition by quarantine_reason is null, request_id
+                    partition by quarantine_reason is null, request_key
                     order by source_file, source_line
                 )
         end as duplicate_rank
@@ -73,6 +81,7 @@ ranked as (
 final as (
     select
         -- keys
+        request_key,
         request_id,
         -- identifiers
         contact_id,

@@ -1,0 +1,80 @@
+{#
+    Erasure requests that erased nobody: neither the contact id nor the email they name
+    is an identifier of a person (int_identifiers_clustered). Either the warehouse holds
+    nothing about them (a typo, a person never seen), or the identifier is seen but never
+    links people (a placeholder or an over-linked value: is_blocked_identifier), in which
+    case someone has to look. Their identifiers are still removed from audit.quarantined_rows.
+    The identifiers are masked: the people named here asked to be forgotten.
+#}
+
+with
+
+erasure_requests as (
+    select
+        request_key,
+        request_id,
+        contact_id,
+        email,
+        requested_at,
+        source_file,
+        source_line
+    from {{ ref('stg_crm__erasure_requests') }}
+),
+
+person_identifiers as (
+    select node_key
+    from {{ ref('int_identifiers_clustered') }}
+),
+
+blocked_identifiers as (
+    select node_key
+    from {{ ref('int_identifiers_screened') }}
+    where not is_linkable
+),
+
+named_identifiers as (
+    select
+        request_key,
+        {{ omniscore.identifier_node_key("'contact_id'", 'contact_id') }} as node_key
+    from erasure_requests
+    where contact_id is not null
+    union all
+    select
+        request_key,
+        {{ omniscore.identifier_node_key("'email'", 'email') }} as node_key
+    from erasure_requests
+    where email is not null
+),
+
+matched_requests as (
+    select distinct named_identifiers.request_key
+    from named_identifiers
+    inner join person_identifiers on named_identifiers.node_key = person_identifiers.node_key
+),
+
+blocked_requests as (
+    select distinct named_identifiers.request_key
+    from named_identifiers
+    inner join blocked_identifiers on named_identifiers.node_key = blocked_identifiers.node_key
+),
+
+final as (
+    select
+        -- keys
+        erasure_requests.request_key,
+        erasure_requests.request_id,
+        -- identifiers, masked
+        {{ omniscore.mask_identifier('erasure_requests.contact_id') }} as contact_id_masked,
+        {{ omniscore.mask_identifier('erasure_requests.email') }} as email_masked,
+        -- attributes
+        erasure_requests.requested_at,
+        blocked_requests.request_key is not null as is_blocked_identifier,
+        -- lineage
+        erasure_requests.source_file,
+        erasure_requests.source_line
+    from erasure_requests
+    left join blocked_requests on erasure_requests.request_key = blocked_requests.request_key
+    where erasure_requests.request_key not in (select matched_requests.request_key from matched_requests)
+)
+
+select * from final
