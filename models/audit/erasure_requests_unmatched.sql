@@ -1,6 +1,7 @@
 {#
-    Erasure requests that erased nobody: neither the contact id nor the email they name
-    is an identifier of a person (int_identifiers_clustered). Either the warehouse holds
+    Erasure requests that erased nobody: no identifier they reach (the contact id and
+    email they name, and those on the named contact's quarantined CRM rows:
+    int_erasure_identifiers) is an identifier of a person (int_identifiers_clustered). Either the warehouse holds
     nothing about them (a typo, a person never seen), or the identifier is seen but never
     links people (a placeholder or an over-linked value: is_blocked_identifier), in which
     case someone has to look. Their identifiers are still removed from audit.quarantined_rows.
@@ -35,15 +36,8 @@ blocked_identifiers as (
 named_identifiers as (
     select
         request_key,
-        {{ omniscore.identifier_node_key("'contact_id'", 'contact_id') }} as node_key
-    from erasure_requests
-    where contact_id is not null
-    union all
-    select
-        request_key,
-        {{ omniscore.identifier_node_key("'email'", 'email') }} as node_key
-    from erasure_requests
-    where email is not null
+        node_key
+    from {{ ref('int_erasure_identifiers') }}
 ),
 
 matched_requests as (

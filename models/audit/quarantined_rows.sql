@@ -41,30 +41,34 @@ erased_identifiers as (
     where is_erased
 ),
 
-erasure_requests as (
+{# What requests reach counts also when it is in no staged record. #}
+erasure_identifiers as (
     select
-        contact_id,
-        email
-    from {{ ref('stg_crm__erasure_requests') }}
+        identifier_type,
+        identifier_value
+    from {{ ref('int_erasure_identifiers') }}
 ),
 
-{# Requests also count when their contact or email is in no staged record. #}
+identifiers_to_hide as (
+    select
+        identifier_type,
+        identifier_value
+    from erased_identifiers
+    union
+    select
+        identifier_type,
+        identifier_value
+    from erasure_identifiers
+),
+
 needles as (
     select lower(identifier_value) as token
-    from erased_identifiers
+    from identifiers_to_hide
     where identifier_type != 'phone'
     union
     select {{ dbt.right('identifier_value', 8) }} as token
-    from erased_identifiers
+    from identifiers_to_hide
     where identifier_type = 'phone'
-    union
-    select lower(contact_id) as token
-    from erasure_requests
-    where contact_id is not null
-    union
-    select lower(email) as token
-    from erasure_requests
-    where email is not null
 ),
 
 words as (

@@ -1009,3 +1009,30 @@ def test_identity_merges_of_an_erased_person_go_with_their_whole_chain(full_buil
         assert rows(con, "select previous_customer_id, customer_id from audit.identity_merges") == [
             ("other_x", "other_y")
         ]
+
+
+def test_erasure_reaches_identifiers_known_only_from_a_quarantined_crm_row(tmp_path):
+    """C007's only CRM row is quarantined (dates before the business started), so nothing
+    staged links C007 to past@example.com. An email to that address makes an email-only
+    person; a request naming C007 must erase that person too, since the row says the
+    address is C007's."""
+    raw = tmp_path / "raw"
+    shutil.copytree(FIXTURE_RAW, raw)
+    (raw / "email" / "activity_2026-01-02.csv").write_text(
+        "email,campaign_id,campaign_name,action,timestamp,url,bounce_type\n"
+        "past@example.com,CMP3,Spring,open,2026-01-02 09:00:00,,\n"
+    )
+    (raw / "crm" / "erasure_requests_2026-01-03.csv").write_text(
+        "request_id,contact_id,email,requested_at\nE9,C007,,2026-01-03T00:00:00Z\n"
+    )
+    result = build(raw, tmp_path, ["run"])
+    assert result.ok, result.output[-5000:]
+    with connect(tmp_path / "warehouse.duckdb") as con:
+        assert quarantine_reason(con, "crm/contacts_2026-01-01.csv", 9) == "timestamp_out_of_range"
+        customer_id, node_key, is_erased = one(
+            con,
+            "select customer_id, node_key, is_erased from intermediate.int_identifiers_clustered "
+            "where identifier_type = 'email' and identifier_value = 'past@example.com'",
+        )
+        assert is_erased
+        assert business_leaks(con, ["past@example.com", "C007", node_key, customer_id]) == []

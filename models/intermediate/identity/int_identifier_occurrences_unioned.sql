@@ -74,9 +74,7 @@ social_interactions as (
 
 occurrences as (
     {%- set sources = [
-        ('contacts', "'crm:' || contact_id", 'created_at', [
-            ('contact_id', 'contact_id'), ('email', 'email'), ('phone', 'phone'),
-            ('loyalty_card', 'loyalty_card_id'), ('social_handle', 'instagram_handle')]),
+        ('contacts', "'crm:' || contact_id", 'created_at', omniscore.crm_contact_identifiers()),
         ('web_events', "'web:' || event_id", 'occurred_at', [
             ('cookie', 'cookie_id'), ('contact_id', 'contact_id')]),
         ('app_events', "'app:' || event_id", 'occurred_at', [

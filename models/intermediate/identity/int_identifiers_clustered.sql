@@ -9,7 +9,8 @@
     a person without a CRM contact.
 
     A person named in an erasure request (by contact id or email) is flagged here so the
-    layers the business queries can drop everything linked to them.
+    layers the business queries can drop everything linked to them (int_erasure_identifiers
+    also counts the identifiers on a named contact's quarantined CRM rows).
 #}
 
 with
@@ -32,11 +33,9 @@ links as (
     from {{ ref('int_identifier_links_paired') }}
 ),
 
-erasure_requests as (
-    select
-        contact_id,
-        email
-    from {{ ref('stg_crm__erasure_requests') }}
+erasure_identifiers as (
+    select node_key
+    from {{ ref('int_erasure_identifiers') }}
 ),
 
 linkable_links as ( -- noqa: ST03
@@ -89,20 +88,10 @@ anchors as (
     where anchor_rank = 1
 ),
 
-erased_identifiers as (
-    select {{ omniscore.identifier_node_key("'contact_id'", 'contact_id') }} as node_key
-    from erasure_requests
-    where contact_id is not null
-    union all
-    select {{ omniscore.identifier_node_key("'email'", 'email') }} as node_key
-    from erasure_requests
-    where email is not null
-),
-
 erased_components as (
     select distinct ranked.component_key
     from ranked
-    inner join erased_identifiers on ranked.node_key = erased_identifiers.node_key
+    inner join erasure_identifiers on ranked.node_key = erasure_identifiers.node_key
 ),
 
 final as (

@@ -1,0 +1,81 @@
+{#
+    Every identifier an erasure request reaches, one row per (request, identifier): the
+    contact id and email the request names and, when a named contact's CRM rows were
+    quarantined (a field too many, a bad date), every identifier on those rows. Such a
+    row was never staged, so nothing else links the contact id to the email or phone it
+    gives, yet the row says they are the same person's. The one list that
+    int_identifiers_clustered (who is erased), audit.quarantined_rows (which records to
+    hide) and audit.erasure_requests_unmatched (which requests erased nobody) read.
+#}
+
+with
+
+erasure_requests as (
+    select
+        request_key,
+        contact_id,
+        email
+    from {{ ref('stg_crm__erasure_requests') }}
+),
+
+quarantined_contacts as (
+    select
+        {%- for identifier_type, column in omniscore.crm_contact_identifiers() %}
+            {{ column }}{% if not loop.last %},{% endif %}
+        {%- endfor %}
+    from {{ ref('base_crm__contacts') }}
+    where quarantine_reason is not null
+),
+
+{# Two equi-joins rather than one join on `or`, which would compare every pair. #}
+quarantined_contacts_named as (
+    select
+        erasure_requests.request_key,
+        quarantined_contacts.*
+    from erasure_requests
+    inner join quarantined_contacts on erasure_requests.contact_id = quarantined_contacts.contact_id
+    union
+    select
+        erasure_requests.request_key,
+        quarantined_contacts.*
+    from erasure_requests
+    inner join quarantined_contacts on erasure_requests.email = quarantined_contacts.email
+),
+
+{%- set reaching = [
+    ('erasure_requests', true, [('contact_id', 'contact_id'), ('email', 'email')]),
+    ('quarantined_contacts_named', false, omniscore.crm_contact_identifiers()),
+] %}
+
+identifiers as (
+    {%- for relation, is_named, identifiers in reaching %}
+        {%- set outer_loop = loop %}
+        {%- for identifier_type, column in identifiers %}
+            select
+                request_key,
+                '{{ identifier_type }}' as identifier_type,
+                {{ column }} as identifier_value,
+                {{ is_named }} as is_named_by_request
+            from {{ relation }}
+            where {{ column }} is not null
+            {%- if not (outer_loop.last and loop.last) %}
+                union all
+            {%- endif %}
+        {%- endfor %}
+    {%- endfor %}
+),
+
+final as (
+    select
+        -- keys
+        request_key,
+        {{ omniscore.identifier_node_key('identifier_type', 'identifier_value') }} as node_key,
+        -- attributes
+        identifier_type,
+        identifier_value,
+        bool_or(is_named_by_request) as is_named_by_request
+    from identifiers
+    group by request_key, identifier_type, identifier_value
+)
+
+select * from final
