@@ -42,27 +42,13 @@ quarantined_contacts_named as (
     inner join quarantined_contacts on erasure_requests.email = quarantined_contacts.email
 ),
 
-{%- set reaching = [
-    ('erasure_requests', true, [('contact_id', 'contact_id'), ('email', 'email')]),
-    ('quarantined_contacts_named', false, omniscore.crm_contact_identifiers()),
-] %}
-
 identifiers as (
-    {%- for relation, is_named, identifiers in reaching %}
-        {%- set outer_loop = loop %}
-        {%- for identifier_type, column in identifiers %}
-            select
-                request_key,
-                '{{ identifier_type }}' as identifier_type,
-                {{ column }} as identifier_value,
-                {{ is_named }} as is_named_by_request
-            from {{ relation }}
-            where {{ column }} is not null
-            {%- if not (outer_loop.last and loop.last) %}
-                union all
-            {%- endif %}
-        {%- endfor %}
-    {%- endfor %}
+    {{ omniscore.unpivot_identifiers([
+        ('erasure_requests', [('request_key', 'request_key'), ('is_named_by_request', 'true')],
+            [('contact_id', 'contact_id'), ('email', 'email')]),
+        ('quarantined_contacts_named', [('request_key', 'request_key'), ('is_named_by_request', 'false')],
+            omniscore.crm_contact_identifiers()),
+    ]) | indent(4) }}
 ),
 
 final as (

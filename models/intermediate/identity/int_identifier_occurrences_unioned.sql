@@ -87,21 +87,11 @@ occurrences as (
         ('social_interactions', "'social:' || interaction_id", 'occurred_at', [
             ('social_handle', 'handle')]),
     ] -%}
-    {%- for cte, record_key, seen_at, identifiers in sources %}
-        {%- set outer_loop = loop %}
-        {%- for identifier_type, column in identifiers %}
-            select
-                {{ record_key }} as record_key,
-                '{{ identifier_type }}' as identifier_type,
-                {{ column }} as identifier_value,
-                {{ seen_at }} as seen_at
-            from {{ cte }}
-            where {{ column }} is not null
-            {%- if not (outer_loop.last and loop.last) %}
-                union all
-            {%- endif %}
-        {%- endfor %}
+    {%- set unpivot = [] -%}
+    {%- for cte, record_key, seen_at, identifiers in sources -%}
+        {%- do unpivot.append((cte, [('record_key', record_key), ('seen_at', seen_at)], identifiers)) -%}
     {%- endfor %}
+    {{ omniscore.unpivot_identifiers(unpivot) | indent(4) }}
 ),
 
 final as (
