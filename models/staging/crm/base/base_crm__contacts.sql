@@ -105,17 +105,14 @@ normalized as (
         "'expected ' || column_count || ' fields, found ' || field_count",
     ),
     'missing_required_value': ('contact_id is null', "'contact_id is empty'"),
-    'invalid_timestamp': (
-        'updated_at is null or ' ~ omniscore.is_unparsed('created_at_raw', 'created_at'),
-        "case when updated_at is null then 'updated_at: ' || coalesce(updated_at_raw, '')"
-        ~ " else 'created_at: ' || created_at_raw end",
-    ),
-    'timestamp_out_of_range': (
-        omniscore.is_timestamp_out_of_range('updated_at')
-        ~ ' or coalesce(' ~ omniscore.is_timestamp_out_of_range('created_at') ~ ', false)',
-        "case when " ~ omniscore.is_timestamp_out_of_range('updated_at')
-        ~ " then 'updated_at: ' || updated_at_raw else 'created_at: ' || created_at_raw end",
-    ),
+    'invalid_timestamp': omniscore.any_value_check([
+        ('updated_at', 'updated_at_raw', 'updated_at is null'),
+        ('created_at', 'created_at_raw', omniscore.is_unparsed('created_at_raw', 'created_at')),
+    ]),
+    'timestamp_out_of_range': omniscore.any_value_check([
+        ('updated_at', 'updated_at_raw', omniscore.is_timestamp_out_of_range('updated_at')),
+        ('created_at', 'created_at_raw', omniscore.is_timestamp_out_of_range('created_at')),
+    ]),
 } %}
 
 checked as (

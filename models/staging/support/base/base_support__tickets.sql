@@ -102,21 +102,16 @@ enriched as (
         "'expected ' || column_count || ' fields, found ' || field_count",
     ),
     'missing_required_value': ('ticket_id is null', "'ticket_id is empty'"),
-    'invalid_timestamp': (
-        'created_at is null or updated_at is null or ' ~ omniscore.is_unparsed('solved_at_raw', 'solved_at'),
-        "case when created_at is null then 'created_at: ' || coalesce(created_at_raw, '')"
-        ~ " when updated_at is null then 'updated_at: ' || coalesce(updated_at_raw, '')"
-        ~ " else 'solved_at: ' || solved_at_raw end",
-    ),
-    'timestamp_out_of_range': (
-        omniscore.is_timestamp_out_of_range('created_at')
-        ~ ' or ' ~ omniscore.is_timestamp_out_of_range('updated_at')
-        ~ ' or coalesce(' ~ omniscore.is_timestamp_out_of_range('solved_at') ~ ', false)',
-        "case when " ~ omniscore.is_timestamp_out_of_range('created_at')
-        ~ " then 'created_at: ' || created_at_raw"
-        ~ " when " ~ omniscore.is_timestamp_out_of_range('updated_at')
-        ~ " then 'updated_at: ' || updated_at_raw else 'solved_at: ' || solved_at_raw end",
-    ),
+    'invalid_timestamp': omniscore.any_value_check([
+        ('created_at', 'created_at_raw', 'created_at is null'),
+        ('updated_at', 'updated_at_raw', 'updated_at is null'),
+        ('solved_at', 'solved_at_raw', omniscore.is_unparsed('solved_at_raw', 'solved_at')),
+    ]),
+    'timestamp_out_of_range': omniscore.any_value_check([
+        ('created_at', 'created_at_raw', omniscore.is_timestamp_out_of_range('created_at')),
+        ('updated_at', 'updated_at_raw', omniscore.is_timestamp_out_of_range('updated_at')),
+        ('solved_at', 'solved_at_raw', omniscore.is_timestamp_out_of_range('solved_at')),
+    ]),
     'unmapped_event_type': ('unmapped_event_name is not null', 'unmapped_event_name'),
 } %}
 
