@@ -16,6 +16,11 @@
         {%- do problems.append("omniscore__business_started_at=" ~ started ~ " is not a YYYY-MM-DD date") -%}
     {%- endif -%}
 
+    {%- set as_of = var('omniscore__score_as_of') | string | trim -%}
+    {%- if as_of and not modules.re.fullmatch('[0-9]{4}-[0-9]{2}-[0-9]{2}', as_of) -%}
+        {%- do problems.append("omniscore__score_as_of=" ~ as_of ~ " is not empty or a YYYY-MM-DD date") -%}
+    {%- endif -%}
+
     {%- set calling_code = var('omniscore__default_calling_code') | string -%}
     {%- if not modules.re.fullmatch('[1-9][0-9]{0,2}', calling_code) -%}
         {%- do problems.append("omniscore__default_calling_code=" ~ calling_code ~ " is not 1 to 3 digits") -%}
