@@ -9,8 +9,10 @@
     Recency features are capped at 365 days (also for "never"). Rates are 0 when their
     denominator is. Profile completeness and marketing consent come from today's golden
     record (the CRM export keeps only the latest version of a contact), the one
-    attribute-level look-ahead; everything derived from interactions is point in time
-    (tests/scoring/assert_features_see_only_the_past.sql).
+    attribute-level look-ahead; everything derived from interactions is point in time:
+    `last_interaction_date_used`, the latest day any aggregate saw, is checked against the
+    as-of date (tests/scoring/assert_features_see_only_the_past.sql) and a unit test puts
+    interactions on and after the as-of date and expects none of them counted.
 #}
 
 {%- set windows = [7, 30, 90] %}
@@ -106,6 +108,7 @@ activity as (
     select
         as_of_date,
         customer_id,
+        max(occurred_date) as last_interaction_date_used,
         min(age_days) as days_since_last_interaction,
         min(case when is_purchase_day = 1 then age_days end) as days_since_last_purchase,
         {%- for window in [30, 90, 365] %}
@@ -189,8 +192,9 @@ final as (
         end as social_sentiment_90d,
         population.profile_completeness,
         population.is_marketing_consented,
-        -- metadata
-        coalesce(activity.purchase_days_total, 0) > 0 as has_purchased
+        -- metadata (not model inputs)
+        coalesce(activity.purchase_days_total, 0) > 0 as has_purchased,
+        activity.last_interaction_date_used
     from population
     left join activity
         on population.as_of_date = activity.as_of_date and population.customer_id = activity.customer_id

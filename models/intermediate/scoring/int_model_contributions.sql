@@ -69,7 +69,7 @@ feature_values as (
     {{ omniscore.unpivot_feature_columns(
         ref('int_customer_features'),
         ['as_of_date', 'customer_id'],
-        exclude=['has_purchased'],
+        exclude=['has_purchased', 'last_interaction_date_used'],
         where='as_of_date in (select rows_to_score.as_of_date from rows_to_score)',
     ) }}
 ),
