@@ -15,6 +15,7 @@ import sys
 COMMAND_MODULES = (
     "omniscore.generate",
     "omniscore.evaluate",
+    "omniscore.rescore",
     "omniscore.summary",
     "omniscore.benchmark",
 )

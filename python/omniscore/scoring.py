@@ -34,18 +34,19 @@ log = logging.getLogger(__name__)
 
 INTERCEPT = "(intercept)"
 TRANSFORMS = {"none": lambda x: x, "log1p": lambda x: np.log1p(np.maximum(x, 0.0))}
-COEFFICIENT_COLUMNS = [
-    "model_name",
-    "model_version",
-    "term",
-    "transform",
-    "center",
-    "scale",
-    "coefficient",
-    "penalty_c",
-    "training_rows",
-    "positive_rows",
-]
+# model_coefficients' columns and types (an empty result keeps them, so SQL can read it).
+COEFFICIENT_COLUMNS = {
+    "model_name": "string",
+    "model_version": "string",
+    "term": "string",
+    "transform": "string",
+    "center": "float64",
+    "scale": "float64",
+    "coefficient": "float64",
+    "penalty_c": "float64",
+    "training_rows": "int64",
+    "positive_rows": "int64",
+}
 
 
 @dataclass(frozen=True)
@@ -117,7 +118,7 @@ def fit_models(
     Returns the rows of ``model_coefficients`` (:data:`COEFFICIENT_COLUMNS`).
     """
     rows: list[dict] = []
-    train = training[training["split"] == "train"]
+    train = training[training["split"] == "train"] if len(training) else training
     for (model_name, version), frame in train.groupby(["model_name", "model_version"], sort=True):
         positives = int(frame["label"].sum())
         negatives = len(frame) - positives
@@ -165,4 +166,4 @@ def fit_models(
                 }
             )
         log.info("%s: fitted on %d rows (%d positive)", version, len(frame), int(labels.sum()))
-    return pd.DataFrame(rows, columns=COEFFICIENT_COLUMNS)
+    return pd.DataFrame(rows, columns=list(COEFFICIENT_COLUMNS)).astype(COEFFICIENT_COLUMNS)

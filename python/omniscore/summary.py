@@ -38,6 +38,34 @@ SECTIONS = {
         select (select count(*) from audit.identifiers_over_linked) as over_linked_identifiers,
                (select count(*) from audit.identity_merges) as recorded_id_changes
     """,
+    "Scores (as of)": """
+        select as_of_date, count(*) as persons, count(*) filter (where is_scoreable) as scoreable,
+               count(*) filter (where not_scoreable_reason = 'profiling_refused') as refused,
+               round(avg(score_engagement), 1) as avg_engagement,
+               count(*) filter (where engagement_band = 'hot') as hot,
+               count(*) filter (where is_mql) as mqls,
+               round(avg(score_propensity), 4) as avg_propensity,
+               round(avg(score_churn_risk), 4) as avg_churn_risk
+        from marts.customer_scores group by as_of_date
+    """,
+    "RFM segments": """
+        select rfm_segment, count(*) as persons
+        from marts.customer_scores where rfm_segment != 'no purchase yet'
+        group by rfm_segment order by persons desc
+    """,
+    "Models (holdout by time)": """
+        select model_version, max(row_count) as holdout_rows,
+               round(max(metric_value) filter (where metric_name = 'auc'), 4) as auc,
+               round(max(metric_value) filter (where metric_name = 'log_loss'), 4) as log_loss,
+               round(max(metric_value) filter (where metric_name = 'top_decile_lift'), 2)
+                   as lift_top_10pct
+        from marts.model_metrics where split = 'holdout'
+        group by model_version order by model_version
+    """,
+    "Score history": """
+        select as_of_date, count(*) as persons from marts.score_history
+        group by as_of_date order by as_of_date
+    """,
 }
 
 

@@ -95,7 +95,11 @@ def table_rows(db: Path, relation: str, order_by: str) -> list[tuple]:
 
 @pytest.mark.parametrize(
     ("relation", "key"),
-    [("marts.fct_interactions", "interaction_id"), ("marts.dim_customers", "customer_id")],
+    [
+        ("marts.fct_interactions", "interaction_id"),
+        ("marts.dim_customers", "customer_id"),
+        ("marts.customer_scores", "customer_id"),
+    ],
 )
 def test_incremental_runs_equal_a_full_refresh(warehouses, relation, key):
     incremental = table_rows(warehouses["incremental"], relation, key)

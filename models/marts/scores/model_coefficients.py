@@ -5,17 +5,14 @@ without dbt Python models runs `omniscore.scoring.fit_models` another way and wr
 table. Settings come from vars through this model's config in _scores__models.yml.
 """
 
-import pandas as pd
 
 
 def model(dbt, session):
-    from omniscore.scoring import COEFFICIENT_COLUMNS, fit_models
+    from omniscore.scoring import fit_models
 
     dbt.config(materialized="table")
     training = dbt.ref("model_training_set").df()
     features = dbt.ref("score_features").df()
-    if training.empty:
-        return pd.DataFrame(columns=COEFFICIENT_COLUMNS)
     return fit_models(
         training,
         features,
