@@ -16,7 +16,7 @@ export OMNISCORE_RAW_DIR ?= data/raw
 export OMNISCORE_DB ?= data/omniscore.duckdb
 TRUTH_DIR := $(dir $(OMNISCORE_RAW_DIR:%/=%))truth
 
-.PHONY: help venv demo generate build summary evaluate test lint test-python test-dbt benchmark lock clean
+.PHONY: help venv demo generate build rescore summary evaluate test lint test-python test-dbt benchmark lock clean
 
 help:
 	@echo "make demo       set up, generate sample exports, build the warehouse, evaluate, summarise"
@@ -47,7 +47,11 @@ summary: venv
 evaluate: venv
 	$(BIN)/omniscore evaluate --truth $(TRUTH_DIR)
 
-demo: generate build evaluate summary
+# Scores as of an earlier date too, so the demo's history has moves to show.
+rescore: venv
+	$(BIN)/omniscore rescore --back 1 --every 28
+
+demo: generate build rescore evaluate summary
 
 lint: venv
 	$(BIN)/ruff check python

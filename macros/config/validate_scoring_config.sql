@@ -20,6 +20,7 @@
         ('omniscore__training_snapshots', 0, 'integer'),
         ('omniscore__regularization_c', 0, 'number'),
         ('omniscore__max_training_rows', 0, 'integer'),
+        ('omniscore__max_evaluated_training_rows', 0, 'integer'),
     ] -%}
         {%- set value = var(name) -%}
         {%- if value is boolean or value is not number or value <= minimum

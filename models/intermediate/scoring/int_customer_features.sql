@@ -55,14 +55,14 @@ customers as (
 
 population as (
     select
-        snapshots.as_of_date,
-        customers.*
+        customers.*,
+        snapshots.as_of_date
     from customers
     inner join snapshots on customers.first_seen_date < snapshots.as_of_date
 ),
 
-{#- One row per person and day with activity, as flags and sums; windows then add days
-    up instead of counting distinct dates. #}
+{# One row per person and day with activity, as flags and sums; windows then add days
+   up instead of counting distinct dates. #}
 days as (
     select
         customer_id,
@@ -76,7 +76,7 @@ days as (
         max(case when interaction_type in ('add_to_cart', 'checkout_started') then 1 else 0 end) as is_cart_day,
         sum(case when interaction_type in ('purchase', 'return') then revenue else 0 end) as net_revenue,
         sum(case when interaction_type = 'purchase' then order_count else 0 end) as orders,
-        sum(case when interaction_type = 'return' then interaction_count else 0 end) as returns,
+        sum(case when interaction_type = 'return' then interaction_count else 0 end) as return_count,
         sum(case when interaction_type = 'add_to_cart' then interaction_count else 0 end) as cart_adds,
         {%- for interaction_type, name in [
             ('message_received', 'emails_received'),
@@ -84,7 +84,10 @@ days as (
             ('message_clicked', 'emails_clicked'),
         ] %}
             sum(
-                case when channel = 'email' and interaction_type = '{{ interaction_type }}' then interaction_count else 0 end
+                case
+                    when channel = 'email' and interaction_type = '{{ interaction_type }}' then interaction_count
+                    else 0
+                end
             ) as {{ name }},
         {%- endfor %}
         sum(case when interaction_type = 'support_ticket' then interaction_count else 0 end) as support_tickets,
@@ -97,9 +100,9 @@ days as (
 
 history as (
     select
-        snapshots.as_of_date,
         days.*,
-        {{ dbt.datediff('days.occurred_date', 'snapshots.as_of_date', 'day') }} as age_days
+        snapshots.as_of_date,
+        {{ omniscore.days_between('days.occurred_date', 'snapshots.as_of_date') }} as age_days
     from days
     inner join snapshots on days.occurred_date < snapshots.as_of_date
 ),
@@ -117,12 +120,13 @@ activity as (
         sum(is_purchase_day) as purchase_days_total,
         sum(case when age_days <= 365 then net_revenue else 0 end) as net_revenue_365d,
         sum(case when age_days <= 365 then orders else 0 end) as orders_365d,
-        sum(case when age_days <= 365 then returns else 0 end) as returns_365d,
+        sum(case when age_days <= 365 then return_count else 0 end) as returns_365d,
         sum(case when age_days <= 30 then 1 else 0 end) as active_days_30d,
-        {%- for channel in omniscore.score_channels() %}
-            max(case when age_days <= 90 then is_{{ channel }}_day else 0 end)
-            {{- " +" if not loop.last else " as channels_90d," }}
-        {%- endfor %}
+        (
+            {%- for channel in omniscore.score_channels() %}
+                max(case when age_days <= 90 then is_{{ channel }}_day else 0 end){{ " +" if not loop.last }}
+            {%- endfor %}
+        ) as channels_90d,
         {%- for channel in omniscore.score_channels() %}
             {%- for window in windows %}
                 sum(case when age_days <= {{ window }} then is_{{ channel }}_day else 0 end)
@@ -149,7 +153,7 @@ final as (
         population.as_of_date,
         population.customer_id,
         -- features
-        {{ dbt.datediff('population.first_seen_date', 'population.as_of_date', 'day') }} as tenure_days,
+        {{ omniscore.days_between('population.first_seen_date', 'population.as_of_date') }} as tenure_days,
         least(coalesce(activity.days_since_last_interaction, 365), 365) as days_since_last_interaction,
         least(coalesce(activity.days_since_last_purchase, 365), 365) as days_since_last_purchase,
         {%- for window in [30, 90, 365] %}

@@ -47,7 +47,7 @@ caps as (
 in_window as (
     select
         daily.*,
-        {{ dbt.datediff('daily.occurred_date', 'as_of.as_of_date', 'day') }} as age_days,
+        {{ omniscore.days_between('daily.occurred_date', 'as_of.as_of_date') }} as age_days,
         daily.interaction_count * coalesce(points.points, 0) as uncapped_points
     from daily
     cross join as_of

@@ -29,7 +29,7 @@ ranked as (
     select
         by_channel.*,
         row_number() over (
-            partition by customer_id order by channel_points desc, channel
+            partition by by_channel.customer_id order by by_channel.channel_points desc, by_channel.channel asc
         ) as channel_rank
     from by_channel
 ),

@@ -32,7 +32,7 @@ features as (
         has_purchased,
         net_revenue_365d
     from {{ ref('int_customer_features') }}
-    where as_of_date = (select as_of_date from {{ ref('int_scoring_dates') }})
+    where as_of_date = (select scoring_dates.as_of_date from {{ ref('int_scoring_dates') }} as scoring_dates)
 ),
 
 engagement as (

@@ -2,7 +2,9 @@
     Scoring in SQL over model_coefficients: per model version, row to score and term, the
     term's contribution to the logit, coefficient * (transform(value) - center) / scale
     (the intercept contributes its coefficient). Rows scored:
-      - `train` and `holdout`: model_training_set's rows (evaluation);
+      - `holdout`: model_training_set's holdout rows, and `train`: its training rows, up to
+        `omniscore__max_evaluated_training_rows` per version in a fixed pseudo-random order
+        (md5 of person and date), enough for the training metrics at any size;
       - `score`: every person at the build's as-of date (churn risk: past buyers), with the
         latest fitted version of each model. Eligibility (consent, history) is applied
         where the score is published (customer_scores), so that the reason can be shown.
@@ -46,13 +48,28 @@ current_persons as (
 
 rows_to_score as (
     select
-        training.model_name,
-        training.model_version,
-        training.split,
-        training.as_of_date,
-        training.customer_id
-    from {{ ref('model_training_set') }} as training
-    inner join versions on training.model_version = versions.model_version
+        model_name,
+        model_version,
+        split,
+        as_of_date,
+        customer_id
+    from (
+        select
+            training.model_name,
+            training.model_version,
+            training.split,
+            training.as_of_date,
+            training.customer_id,
+            row_number() over (
+                partition by training.model_version, training.split
+                order by md5({{ dbt.concat([
+                    'training.customer_id', "'|'", dbt.cast('training.as_of_date', dbt.type_string())
+                ]) }})
+            ) as sample_rank
+        from {{ ref('model_training_set') }} as training
+        inner join versions on training.model_version = versions.model_version
+    ) as sampled
+    where split = 'holdout' or sample_rank <= {{ var('omniscore__max_evaluated_training_rows') }}
     union all
     select
         versions.model_name,

@@ -47,8 +47,8 @@ final as (
         logits.as_of_date,
         logits.customer_id,
         logits.logit,
-        1.0 / (1.0 + exp(-logits.logit)) as probability,
-        labels.label
+        labels.label,
+        1.0 / (1.0 + exp(-logits.logit)) as probability
     from logits
     left join labels
         on

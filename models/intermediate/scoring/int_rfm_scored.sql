@@ -36,7 +36,7 @@ segments as (
 measured as (
     select
         purchases.customer_id,
-        {{ dbt.datediff('purchases.last_purchase_date', 'dates.as_of_date', 'day') }} as recency_days,
+        {{ omniscore.days_between('purchases.last_purchase_date', 'dates.as_of_date') }} as recency_days,
         purchases.frequency,
         purchases.monetary
     from purchases

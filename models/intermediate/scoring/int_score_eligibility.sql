@@ -24,7 +24,7 @@ features as (
         tenure_days,
         has_purchased
     from {{ ref('int_customer_features') }}
-    where as_of_date = (select as_of_date from {{ ref('int_scoring_dates') }})
+    where as_of_date = (select scoring_dates.as_of_date from {{ ref('int_scoring_dates') }} as scoring_dates)
 ),
 
 active as (

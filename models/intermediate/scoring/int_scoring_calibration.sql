@@ -20,7 +20,9 @@ predictions as (
 bucketed as (
     select
         predictions.*,
-        ntile(10) over (partition by model_version, split order by probability) as bucket
+        ntile(10)
+            over (partition by predictions.model_version, predictions.split order by predictions.probability)
+            as bucket
     from predictions
 ),
 

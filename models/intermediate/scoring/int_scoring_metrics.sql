@@ -39,10 +39,12 @@ ranked as (
     select
         predictions.*,
         (
-            2 * rank() over (partition by model_version, split order by probability)
-            + count(*) over (partition by model_version, split, probability) - 1
+            2 * rank() over (partition by predictions.model_version, predictions.split order by predictions.probability)
+            + count(*) over (partition by predictions.model_version, predictions.split, predictions.probability) - 1
         ) / 2.0 as average_rank,
-        ntile(10) over (partition by model_version, split order by probability desc) as top_decile
+        ntile(10)
+            over (partition by predictions.model_version, predictions.split order by predictions.probability desc)
+            as top_decile
     from predictions
 ),
 
@@ -75,15 +77,15 @@ metrics as (
         model_version,
         split,
         row_count,
+        log_loss,
+        brier_score,
+        base_rate,
+        mean_predicted,
         case
             when positives > 0 and negatives > 0
                 then (positive_rank_sum - positives * (positives + 1) / 2.0) / (positives * negatives)
         end as auc,
-        log_loss,
-        brier_score,
-        case when base_rate > 0 then top_decile_rate / base_rate end as top_decile_lift,
-        base_rate,
-        mean_predicted
+        case when base_rate > 0 then top_decile_rate / base_rate end as top_decile_lift
     from summary
 ),
 

@@ -85,17 +85,18 @@ reasons as (
 regression as (
     select
         eligibility.customer_id,
-        {%- for model in omniscore.scoring_models() %}
-            case
-                when eligibility.not_scoreable_reason is not null then eligibility.not_scoreable_reason
-                when eligibility.tenure_days < {{ var('omniscore__min_history_days') }} then 'insufficient_history'
-                when '{{ model.name }}' not in (select fitted_models.model_name from fitted_models)
-                    then 'no_trained_model'
-                {%- if model.name == 'churn_risk' %}
-                    when not eligibility.has_purchased then 'not_a_past_buyer'
-                {%- endif %}
-            end as {{ model.name }}_not_scored_reason{{ "," if not loop.last }}
-        {%- endfor %}
+    {%- for model in omniscore.scoring_models() %}
+        case
+            when eligibility.not_scoreable_reason is not null then eligibility.not_scoreable_reason
+            when eligibility.tenure_days < {{ var('omniscore__min_history_days') }} then 'insufficient_history'
+            when '{{ model.name }}' not in (select fitted_models.model_name from fitted_models)
+                then 'no_trained_model'
+            {%- if model.name == 'churn_risk' %}
+                when not eligibility.has_purchased then 'not_a_past_buyer'
+            {%- endif %}
+        end as {{ model.name }}_not_scored_reason
+        {{- "," if not loop.last }}
+    {%- endfor %}
     from eligibility
 ),
 
@@ -148,10 +149,10 @@ final as (
                 as {{ model.name }}_not_scored_reason,
         {%- endfor %}
         -- reasons (top three components, `|`-separated)
-        {%- for score_name in ['engagement'] + omniscore.scoring_models() | map(attribute='name') | list %}
-            cast({{ score_name }}_reasons.top_reasons as {{ dbt.type_string() }}) as {{ score_name }}_top_reasons
-            {{- "," if not loop.last }}
-        {%- endfor %}
+    {%- for score_name in ['engagement'] + omniscore.scoring_models() | map(attribute='name') | list %}
+        cast({{ score_name }}_reasons.top_reasons as {{ dbt.type_string() }}) as {{ score_name }}_top_reasons
+        {{- "," if not loop.last }}
+    {%- endfor %}
     from customers
     cross join dates
     inner join eligibility on customers.customer_id = eligibility.customer_id
@@ -177,7 +178,9 @@ final as (
     {%- endfor %}
     {%- for score_name in ['engagement'] + omniscore.scoring_models() | map(attribute='name') | list %}
         left join reasons as {{ score_name }}_reasons
-            on customers.customer_id = {{ score_name }}_reasons.customer_id and {{ score_name }}_reasons.score_name = '{{ score_name }}'
+            on
+                customers.customer_id = {{ score_name }}_reasons.customer_id
+                and {{ score_name }}_reasons.score_name = '{{ score_name }}'
     {%- endfor %}
 )
 

@@ -10,6 +10,7 @@
         incremental_strategy='delete+insert',
         unique_key='model_version',
         on_schema_change='fail',
+        full_refresh=false,
     )
 }}
 

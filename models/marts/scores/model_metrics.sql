@@ -12,6 +12,7 @@
         incremental_strategy='delete+insert',
         unique_key='model_version',
         on_schema_change='fail',
+        full_refresh=false,
     )
 }}
 

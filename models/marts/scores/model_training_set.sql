@@ -100,8 +100,8 @@ labelled as (
     left join purchase_days
         on
             eligible.customer_id = purchase_days.customer_id
-            and purchase_days.occurred_date >= eligible.as_of_date
-            and purchase_days.occurred_date < eligible.label_window_end_date
+            and eligible.as_of_date <= purchase_days.occurred_date
+            and eligible.label_window_end_date > purchase_days.occurred_date
     group by
         eligible.model_name,
         eligible.split,
@@ -111,7 +111,7 @@ labelled as (
 ),
 
 final as (
-    select
+    select -- noqa: ST06, AM04
         -- keys (as_of_date and customer_id come first among the features)
         labelled.model_name,
         versions.model_version,
@@ -121,8 +121,8 @@ final as (
         case
             when labelled.model_name = 'churn_risk' then 1 - labelled.has_purchase_in_window
             else labelled.has_purchase_in_window
-        end as label,
-        -- features
+        end as label, -- noqa: RF04
+        -- features: every column of int_customer_features, so a feature added there is here
         features.*
     from labelled
     inner join features
@@ -130,4 +130,4 @@ final as (
     inner join versions on labelled.model_name = versions.model_name
 )
 
-select * from final
+select * from final -- noqa: AM04

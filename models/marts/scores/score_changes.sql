@@ -57,22 +57,26 @@ pairs as (
         on latest_two.to_date = later.as_of_date and earlier.customer_id = later.customer_id
 ),
 
+earlier_components as (
+    select explanations.*
+    from explanations
+    inner join latest_two on explanations.as_of_date = latest_two.from_date
+),
+
+later_components as (
+    select explanations.*
+    from explanations
+    inner join latest_two on explanations.as_of_date = latest_two.to_date
+),
+
 component_moves as (
     select
         coalesce(earlier.customer_id, later.customer_id) as customer_id,
         coalesce(earlier.score_name, later.score_name) as score_name,
         coalesce(earlier.component, later.component) as component,
         coalesce(later.contribution, 0) - coalesce(earlier.contribution, 0) as contribution_change
-    from (
-        select explanations.*
-        from explanations
-        inner join latest_two on explanations.as_of_date = latest_two.from_date
-    ) as earlier
-    full outer join (
-        select explanations.*
-        from explanations
-        inner join latest_two on explanations.as_of_date = latest_two.to_date
-    ) as later
+    from earlier_components as earlier
+    full outer join later_components as later
         on
             earlier.customer_id = later.customer_id
             and earlier.score_name = later.score_name
@@ -97,10 +101,11 @@ top_moves as (
         select
             component_moves.*,
             row_number() over (
-                partition by customer_id, score_name order by abs(contribution_change) desc, component
+                partition by component_moves.customer_id, component_moves.score_name
+                order by abs(component_moves.contribution_change) desc, component_moves.component
             ) as move_rank
         from component_moves
-        where contribution_change != 0
+        where component_moves.contribution_change != 0
     ) as ranked
     where move_rank <= 3
     group by customer_id, score_name
@@ -109,14 +114,17 @@ top_moves as (
 final as (
     select
         pairs.*,
-        {%- for score_name in ['engagement'] + model_names %}
-            {{ score_name }}_moves.top_component_moves as {{ score_name }}_top_component_moves
-            {{- "," if not loop.last }}
-        {%- endfor %}
-    from pairs
+    {%- for score_name in ['engagement'] + model_names %}
+        {{ score_name }}_moves.top_component_moves as {{ score_name }}_top_component_moves
+        {{- "," if not loop.last }}
+    {%- endfor %}
+    from
+        pairs
     {%- for score_name in ['engagement'] + model_names %}
         left join top_moves as {{ score_name }}_moves
-            on pairs.customer_id = {{ score_name }}_moves.customer_id and {{ score_name }}_moves.score_name = '{{ score_name }}'
+            on
+                pairs.customer_id = {{ score_name }}_moves.customer_id
+                and {{ score_name }}_moves.score_name = '{{ score_name }}'
     {%- endfor %}
 )
 

@@ -22,6 +22,7 @@
         incremental_strategy='delete+insert',
         unique_key='as_of_date',
         on_schema_change='fail',
+        full_refresh=false,
         post_hook=omniscore.history_retention_hooks(),
     )
 }}
@@ -108,8 +109,10 @@ ranked as (
         row_number() over (
             partition by components.customer_id, components.score_name
             order by
-                case when components.score_name = 'engagement' then -components.contribution
-                    else -abs(components.contribution) end,
+                case
+                    when components.score_name = 'engagement' then -components.contribution
+                    else -abs(components.contribution)
+                end,
                 components.component
         ) as component_rank
     from components

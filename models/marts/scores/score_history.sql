@@ -1,7 +1,8 @@
 {#
     Every build's scores, kept per as-of date: one row per as-of date and scoreable person
     with the scores, bands and segments of customer_scores. Re-running a build for the same
-    as-of date replaces that date's rows (delete+insert), never duplicates them;
+    as-of date replaces that date's rows (delete+insert), never duplicates them, and
+    `dbt build --full-refresh` keeps the history (`full_refresh: false`);
     history_retention_hooks re-points rows of re-anchored persons and removes those of
     persons who no longer exist (erased, merged, split).
 #}
@@ -14,6 +15,7 @@
         incremental_strategy='delete+insert',
         unique_key='as_of_date',
         on_schema_change='fail',
+        full_refresh=false,
         post_hook=omniscore.history_retention_hooks(),
     )
 }}
