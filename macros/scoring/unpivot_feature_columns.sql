@@ -1,19 +1,19 @@
 {#
-    Long form of a wide feature table: one row per key and feature column
-    (`feature_name`, `feature_value` as double), every column but `key_columns` and
-    `exclude` taken as a feature. The columns are the relation's own, so a feature added to
-    int_customer_features reaches the coefficients join without a list kept in step.
-    DuckDB unpivots by column pattern; the default (Spark) reads the columns from the
-    catalogue and stacks them. `where` (SQL) limits the rows read.
+    Long form of a wide feature table: one row per key and feature column (`feature_name`,
+    `feature_value` as double) of `source` (a relation or CTE name), every column but
+    `key_columns` and `exclude` taken as a feature. The columns are the table's own, so a
+    feature added to int_customer_features reaches the coefficients join without a list kept
+    in step. DuckDB unpivots by column pattern; the default (Spark) reads the column names of
+    `columns_of` (the relation `source` selects from) in the catalogue and stacks them.
 #}
-{% macro unpivot_feature_columns(relation, key_columns, exclude=[], where='true') -%}
-    {{ return(adapter.dispatch('unpivot_feature_columns', 'omniscore')(relation, key_columns, exclude, where)) }}
+{% macro unpivot_feature_columns(source, columns_of, key_columns, exclude=[]) -%}
+    {{ return(adapter.dispatch('unpivot_feature_columns', 'omniscore')(source, columns_of, key_columns, exclude)) }}
 {%- endmacro %}
 
-{% macro default__unpivot_feature_columns(relation, key_columns, exclude=[], where='true') -%}
+{% macro default__unpivot_feature_columns(source, columns_of, key_columns, exclude=[]) -%}
     {%- set skipped = key_columns + exclude -%}
     {%- set features = [] -%}
-    {%- for column in adapter.get_columns_in_relation(relation) if column.name not in skipped -%}
+    {%- for column in adapter.get_columns_in_relation(columns_of) if column.name not in skipped -%}
         {%- do features.append(column.name) -%}
     {%- endfor -%}
     select
@@ -24,11 +24,10 @@
                 '{{ name }}', cast({{ name }} as double){{ "," if not loop.last }}
             {%- endfor %}
         ) as (feature_name, feature_value)
-    from {{ relation }}
-    where {{ where }}
+    from {{ source }}
 {%- endmacro %}
 
-{% macro duckdb__unpivot_feature_columns(relation, key_columns, exclude=[], where='true') -%}
+{% macro duckdb__unpivot_feature_columns(source, columns_of, key_columns, exclude=[]) -%}
     {%- set skipped = key_columns + exclude -%}
     select
         {{ key_columns | join(', ') }},
@@ -39,8 +38,7 @@
             select
                 {{ key_columns | join(', ') }},
                 columns(* exclude ({{ skipped | join(', ') }}))::double
-            from {{ relation }}
-            where {{ where }}
+            from {{ source }}
         )
         on columns(* exclude ({{ key_columns | join(', ') }}))
         into name feature_name value feature_value

@@ -82,12 +82,19 @@ rows_to_score as (
     where versions.model_name != 'churn_risk' or current_persons.has_purchased
 ),
 
+features_to_score as (
+    select features.*
+    from {{ ref('int_customer_features') }} as features
+    inner join (select distinct as_of_date, customer_id from rows_to_score) as scored
+        on features.as_of_date = scored.as_of_date and features.customer_id = scored.customer_id
+),
+
 feature_values as (
     {{ omniscore.unpivot_feature_columns(
+        'features_to_score',
         ref('int_customer_features'),
         ['as_of_date', 'customer_id'],
         exclude=['has_purchased', 'last_interaction_date_used'],
-        where='as_of_date in (select rows_to_score.as_of_date from rows_to_score)',
     ) }}
 ),
 
