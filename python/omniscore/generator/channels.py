@@ -64,9 +64,9 @@ from omniscore.generator.util import (
 
 ISO_Z = "%Y-%m-%dT%H:%M:%SZ"
 # Activity of a person of engagement level 1 on a day of average season (timeline.py):
-WEB_SESSIONS_PER_DAY = 0.025
-APP_SESSIONS_PER_DAY = 0.035
-SOCIAL_PER_DAY = 0.03
+WEB_SESSIONS_PER_DAY = 0.03
+APP_SESSIONS_PER_DAY = 0.04
+SOCIAL_PER_DAY = 0.05
 ISO_OFFSET = "%Y-%m-%dT%H:%M:%S%Ez"
 COUNTRIES_LOWER = tuple(c.lower() for c in k.COUNTRIES)
 

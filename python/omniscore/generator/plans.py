@@ -10,7 +10,7 @@ is stored between runs.
 Returns and tickets follow some orders more than others: multi-item orders and shoes and
 apparel (sizes) are returned more often, multi-item and returned orders lead to more
 tickets, and an order with a bad support experience (a timeline draw, which also raises the
-customer's chance of dropping out) always leads to a complaint rated bad.
+customer's chance of dropping out) always leads to a ticket rated bad.
 """
 
 from __future__ import annotations
@@ -46,11 +46,10 @@ RETURN_BASE = 0.03  # chance that a store order is returned ...
 RETURN_PER_EXTRA_ITEM = 0.03  # ... more for each item beyond the first ...
 RETURN_SIZED = 0.05  # ... and when its first item is shoes or apparel
 SIZED_CATEGORIES = (0, 1)  # constants.CATEGORIES: shoes, apparel
-TICKET_BASE = 0.07  # chance that an order leads to a ticket ...
+TICKET_BASE = 0.12  # chance that an order leads to a ticket ...
 TICKET_PER_EXTRA_ITEM = 0.03  # ... more for each item beyond the first ...
 TICKET_RETURNED = 0.25  # ... and when it is returned
-GOOD_RATING = 0.85  # tickets other than bad experiences are rated good with this chance
-COMPLAINTS = np.array([1, 3, 7])  # constants.TICKET_TOPICS: damaged, refund, charged twice
+GOOD_RATING = 0.6  # tickets other than bad experiences are rated good with this chance
 
 
 def season(day: int) -> float:
@@ -166,7 +165,6 @@ def orders_for(
     ticket_lag = np.where(ticketed, rng.integers(0, MAX_TICKET_LAG + 1, n), -1)
     ticket_tod = rng.integers(6 * 3600, 20 * 3600, n)
     topic = rng.integers(0, len(k.TICKET_TOPICS), n)
-    topic = np.where(bad, COMPLAINTS[rng.integers(0, len(COMPLAINTS), n)], topic)
     via = rng.choice(len(k.TICKET_VIA), n, p=k.TICKET_VIA_WEIGHTS)
     priority = rng.choice(len(k.TICKET_PRIORITIES), n, p=[0.2, 0.55, 0.2, 0.05])
     n_versions = rng.integers(2, TICKET_VERSIONS + 1, n)

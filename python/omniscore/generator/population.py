@@ -17,7 +17,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from omniscore.generator import constants as k
-from omniscore.generator.timeline import PROSPECT_ENGAGEMENT, draw_latent
+from omniscore.generator.timeline import (
+    PROSPECT_ENGAGEMENT,
+    draw_engagement_noise,
+    draw_latent,
+)
 from omniscore.generator.util import (
     DAY_US,
     EPOCH,
@@ -97,9 +101,10 @@ def _block(
 ) -> dict[str, np.ndarray]:
     rng = stream(seed, T_POPULATION, b)
     out: dict[str, np.ndarray] = {}
+    noise = draw_engagement_noise(rng, m)  # first, as the propensity it replaces was
     prospect = rng.random(m) < prospect_share
     out["is_prospect"] = prospect
-    out.update(draw_latent(stream(seed, T_LATENT, b), m))
+    out.update(draw_latent(stream(seed, T_LATENT, b), noise))
     out["engagement"] = np.where(prospect, PROSPECT_ENGAGEMENT, 1.0) * out["engagement"]
     country = rng.choice(len(k.COUNTRIES), m, p=k.COUNTRY_WEIGHTS)
     out["country"] = country.astype(np.int8)

@@ -9,8 +9,9 @@ Latent quantities per person (drawn with the population, see :func:`draw_latent`
   each purchase the customer drops out for good with this probability, raised by
   :data:`BAD_EXPERIENCE_DROPOUT` when the order leads to a bad support experience (each
   order does with probability :data:`BAD_EXPERIENCE_PROBABILITY`);
-* ``engagement`` level (mean about 1): sqrt(lambda / mean lambda) x LogNormal(0, 0.5), so
-  frequent buyers browse and open more, with noise of its own; prospects' is 0.6 times that;
+* ``engagement`` level (mean about 1): sqrt(lambda / mean lambda) x 3 Beta(1.6, 3.2), so
+  frequent buyers browse and open more, with noise of its own (a factor of mean 1, standard
+  deviation 0.6); prospects' is 0.6 times that;
 * ``channel_pref``: Dirichlet weights over web, app, email, social and stores.
 
 The clock of purchases is seasonal: day ``d`` covers ``[C(d), C(d + 1))`` on an intensity
@@ -45,13 +46,13 @@ RATE_RATE = 30.0  # alpha (days): mean rate r / alpha = 0.03 a day
 DROPOUT_A = 1.5  # Beta(a, b) of the dropout probability after a purchase: mean 0.11
 DROPOUT_B = 12.0
 BIRTH_RATE = 1 / 14  # first purchase after CRM creation: mean 14 seasonal days
-BAD_EXPERIENCE_PROBABILITY = 0.03  # an order leads to a ticket rated bad
+BAD_EXPERIENCE_PROBABILITY = 0.05  # an order leads to a ticket rated bad
 BAD_EXPERIENCE_DROPOUT = 0.3  # ... and then the customer also drops out with this probability
-ENGAGEMENT_NOISE = 0.5  # sigma of the log-normal factor of the engagement level
+ENGAGEMENT_NOISE = (1.6, 3.2)  # Beta(a, b) of the engagement level's own factor (x 3)
 PROSPECT_ENGAGEMENT = 0.6
 PREFERENCES = ("web", "app", "email", "social", "stores")
 PREF_WEB, PREF_APP, PREF_EMAIL, PREF_SOCIAL, PREF_STORES = range(5)
-PREF_CONCENTRATION = np.array([2.0, 1.5, 2.0, 1.0, 1.5])
+PREF_CONCENTRATION = np.array([2.0, 1.5, 2.0, 1.0, 3.5])  # stores sell the most
 PREF_MEAN = PREF_CONCENTRATION / PREF_CONCENTRATION.sum()
 
 # --- engagement over time --------------------------------------------------------------------
@@ -101,13 +102,21 @@ def day_of_intensity(x: np.ndarray) -> np.ndarray:
     return np.where(d >= len(table) - 1, NEVER, d + _INTENSITY_FIRST).astype(np.int64)
 
 
-def draw_latent(rng: np.random.Generator, m: int) -> dict[str, np.ndarray]:
-    """Latent parameters of ``m`` persons (see the module docstring)."""
+def draw_engagement_noise(rng: np.random.Generator, m: int) -> np.ndarray:
+    """The engagement level's own factor (mean 1) of ``m`` persons."""
+    a, b = ENGAGEMENT_NOISE
+    return rng.beta(a, b, m) * (a + b) / a
+
+
+def draw_latent(rng: np.random.Generator, noise: np.ndarray) -> dict[str, np.ndarray]:
+    """Latent parameters of persons whose engagement factors are ``noise`` (see the module
+    docstring)."""
+    m = len(noise)
     rate = rng.gamma(RATE_SHAPE, 1.0 / RATE_RATE, m)
     rate = np.maximum(rate, 1e-9)  # a rate of exactly 0 would never buy: keep it positive
     dropout = rng.beta(DROPOUT_A, DROPOUT_B, m)
     mean_rate = RATE_SHAPE / RATE_RATE
-    engagement = np.sqrt(rate / mean_rate) * rng.lognormal(0.0, ENGAGEMENT_NOISE, m)
+    engagement = np.sqrt(rate / mean_rate) * noise
     pref = rng.dirichlet(PREF_CONCENTRATION, m)
     return {
         "purchase_rate": rate,
