@@ -595,7 +595,7 @@ def _write_persons(ctx: Context, truth: Path, last_day: int) -> None:
                 where(pop.is_prospect[g], "true", "false"),
                 pa.array([k.COUNTRIES[c] for c in pop.country[g]], pa.string()),
                 where(pop.erasure_day[g] <= last_day, "true", "false"),
-                date_or_empty(pop.created_day[g]),
+                strftime_utc(pop.created_day[g].astype(np.int64) * DAY_US, "%Y-%m-%d"),
                 number(pop.purchase_rate[g], buyer),
                 number(pop.dropout_probability[g], buyer),
                 number(np.round(pop.engagement[g], 4)),
