@@ -9,9 +9,9 @@ Latent quantities per person (drawn with the population, see :func:`draw_latent`
   each purchase the customer drops out for good with this probability, raised by
   :data:`BAD_EXPERIENCE_DROPOUT` when the order leads to a bad support experience (each
   order does with probability :data:`BAD_EXPERIENCE_PROBABILITY`);
-* ``engagement`` level (mean about 1): sqrt(lambda / mean lambda) x 3 Beta(1.6, 3.2), so
-  frequent buyers browse and open more, with noise of its own (a factor of mean 1, standard
-  deviation 0.6); prospects' is 0.6 times that;
+* ``engagement`` level (mean 1): sqrt(lambda / mean lambda) scaled to mean 1, times
+  3 Beta(1.6, 3.2) (noise of its own: mean 1, standard deviation 0.6), so frequent buyers
+  browse and open more; prospects' is 0.6 times that;
 * ``channel_pref``: Dirichlet weights over web, app, email, social and stores.
 
 The clock of purchases is seasonal: day ``d`` covers ``[C(d), C(d + 1))`` on an intensity
@@ -34,6 +34,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from math import exp, lgamma, sqrt
 
 import numpy as np
 
@@ -115,8 +116,9 @@ def draw_latent(rng: np.random.Generator, noise: np.ndarray) -> dict[str, np.nda
     rate = rng.gamma(RATE_SHAPE, 1.0 / RATE_RATE, m)
     rate = np.maximum(rate, 1e-9)  # a rate of exactly 0 would never buy: keep it positive
     dropout = rng.beta(DROPOUT_A, DROPOUT_B, m)
-    mean_rate = RATE_SHAPE / RATE_RATE
-    engagement = np.sqrt(rate / mean_rate) * noise
+    # sqrt(lambda / mean) has mean Gamma(r + 1/2) / (Gamma(r) sqrt(r)): divided by it, 1
+    mean_root = exp(lgamma(RATE_SHAPE + 0.5) - lgamma(RATE_SHAPE)) / sqrt(RATE_SHAPE)
+    engagement = np.sqrt(rate * RATE_RATE / RATE_SHAPE) / mean_root * noise
     pref = rng.dirichlet(PREF_CONCENTRATION, m)
     return {
         "purchase_rate": rate,
