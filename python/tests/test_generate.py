@@ -601,7 +601,9 @@ def test_people_and_identifiers_behave_like_the_contract(landed: tuple[Path, Pat
     assert {r["action"] for _, _, r in rows_of["email"]} >= {"sent", "open", "click", "bounce"}
 
 
-def test_propensity_drives_purchases_and_prospects_never_buy(landed: tuple[Path, Path]) -> None:
+def test_purchase_rates_drive_purchases_and_prospects_never_buy(
+    landed: tuple[Path, Path],
+) -> None:
     raw, truth = landed
     reading = reference_accounting(raw)
     with open(truth / "persons.csv", encoding="utf-8") as f:
@@ -622,9 +624,18 @@ def test_propensity_drives_purchases_and_prospects_never_buy(landed: tuple[Path,
             buyers.add(event["person_id"])
     assert buyers
     assert all(persons[p]["is_prospect"] == "false" for p in buyers)
-    buyer_mean = sum(float(persons[p]["propensity"]) for p in buyers) / len(buyers)
-    overall = sum(float(r["propensity"]) for r in persons.values()) / len(persons)
-    assert buyer_mean > overall + 0.05
+    # among customers alive at the start (born, not lost), the faster buyers bought
+    start = START.isoformat()
+    alive = {
+        p: float(r["purchase_rate"])
+        for p, r in persons.items()
+        if r["is_prospect"] == "false"
+        and r["first_purchase_date"] < start
+        and (r["dropout_date"] == "" or r["dropout_date"] >= start)
+    }
+    bought = [rate for p, rate in alive.items() if p in buyers]
+    assert len(bought) > 50
+    assert sum(bought) / len(bought) > 1.5 * sum(alive.values()) / len(alive)
 
 
 def test_formats_parse_as_specified(landed: tuple[Path, Path]) -> None:
