@@ -7,6 +7,13 @@ the next 90 days". A logistic regression fitted at an earlier as-of date scores 
 one (split by time, as scoring-reference.md asks), and its AUC is compared with the AUC of
 the truth's probabilities (:mod:`omniscore.truth`) on the same rows: the oracle.
 
+That oracle knows each customer's latent state, including whether they have already dropped
+out, which no model can see: in BG/NBD a dropout is never observed. A second reference
+knows the latent parameters (lambda, p) but not the state: it infers P(alive) from the
+purchases the warehouse holds (alive after the last one with probability ``(1 - p)
+exp(-lambda S) / ((1 - p) exp(-lambda S) + p)``, ``S`` the seasonal time since it), the
+best a model could do if it knew each person's parameters.
+
 Customers are matched to the truth's persons through the truth events files (the person
 behind most of a customer's records). Run ``python -m omniscore.learnability --db DB
 --truth DIR``.
@@ -27,7 +34,9 @@ from sklearn.metrics import roc_auc_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from omniscore.truth import load_truth, true_purchase_probability
+from omniscore.generator.timeline import BIRTH_RATE, effective_dropout, season_sum
+from omniscore.generator.util import day_number
+from omniscore.truth import Truth, load_truth, true_purchase_probability
 from omniscore.warehouse import connect
 
 log = logging.getLogger(__name__)
@@ -56,6 +65,7 @@ class Result:
     positives: int
     model_auc: float
     oracle_auc: float
+    history_oracle_auc: float  # knows lambda and p, infers P(alive) from the purchases seen
 
     @property
     def ratio(self) -> float:
@@ -140,6 +150,38 @@ def _rows(
     return frame
 
 
+def history_oracle(
+    truth: Truth, rows: pd.DataFrame, interactions: pd.DataFrame, as_of: date, window: int
+) -> np.ndarray:
+    """P(a purchase in the window) per row given the person's latent parameters and the
+    purchases the warehouse holds before ``as_of`` (see the module docstring)."""
+    start = day_number(as_of)
+    epoch = pd.Timestamp("1970-01-01")
+    seen_from = day_number(interactions["occurred_date"].min().date())
+    buys = interactions[
+        (interactions["interaction_type"] == "purchase")
+        & (interactions["occurred_date"] < pd.Timestamp(as_of))
+    ]
+    last_seen = (buys.groupby("customer_id")["occurred_date"].max() - epoch).dt.days
+    last_seen = last_seen.reindex(rows.index)
+    index = pd.Series(np.arange(len(truth.person_id)), index=truth.person_id)
+    i = index.reindex(rows["person_id"]).to_numpy()
+    rate, p = truth.purchase_rate[i], effective_dropout(truth.dropout_probability[i])
+    born = truth.first_purchase_day[i] < start
+    # a customer born before the files start and not seen buying: last bought before them
+    before_files = np.maximum(truth.first_purchase_day[i], seen_from - 1)
+    last = np.where(last_seen.notna(), last_seen.fillna(0).to_numpy(dtype=np.int64), before_files)
+    last = np.where(born, np.minimum(last, start - 1), start - 1)
+    survived = (1.0 - p) * np.exp(-rate * season_sum(last + 1, start))
+    alive = survived / (survived + p)
+    stop = np.maximum(np.minimum(start + window, truth.erasure_day[i]), start)
+    buys_if_alive = -np.expm1(-rate * season_sum(start, stop))
+    birth_from = np.minimum(np.maximum(truth.created_day[i], start), stop)
+    birth = -np.expm1(-BIRTH_RATE * season_sum(birth_from, stop))
+    probability = np.where(born, alive * buys_if_alive, birth)
+    return np.where(truth.is_buyer[i], probability, 0.0)
+
+
 def evaluate_signal(db: Path, truth_dir: Path, *, last_day: date | None = None) -> list[Result]:
     """Model and oracle AUC for the 30-day purchase and 90-day lapse labels (latest windows
     held out, the windows before them for training)."""
@@ -158,6 +200,8 @@ def evaluate_signal(db: Path, truth_dir: Path, *, last_day: date | None = None) 
         oracle = true_purchase_probability(truth, test_as_of, window).set_index("person_id")
         p_buy = oracle["probability"].reindex(test["person_id"]).to_numpy()
         oracle_score = 1.0 - p_buy if churn else p_buy
+        p_history = history_oracle(truth, test, interactions, test_as_of, window)
+        history_score = 1.0 - p_history if churn else p_history
         result = Result(
             label=label,
             window_days=window,
@@ -167,10 +211,11 @@ def evaluate_signal(db: Path, truth_dir: Path, *, last_day: date | None = None) 
             positives=int(test["label"].sum()),
             model_auc=float(roc_auc_score(test["label"], scored)),
             oracle_auc=float(roc_auc_score(test["label"], oracle_score)),
+            history_oracle_auc=float(roc_auc_score(test["label"], history_score)),
         )
         log.info(
             "%s: train as of %s, test as of %s: %d rows, %d positive; model AUC %.4f, "
-            "oracle AUC %.4f, ratio %.3f",
+            "oracle AUC %.4f (ratio %.3f), oracle given the purchases seen %.4f (ratio %.3f)",
             label,
             train_as_of,
             test_as_of,
@@ -179,6 +224,8 @@ def evaluate_signal(db: Path, truth_dir: Path, *, last_day: date | None = None) 
             result.model_auc,
             result.oracle_auc,
             result.ratio,
+            result.history_oracle_auc,
+            result.model_auc / result.history_oracle_auc,
         )
         results.append(result)
     return results

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from omniscore import learnability
 from omniscore.generator import Settings, generate
 from omniscore.generator import timeline as tl
 from omniscore.generator.population import build_population
@@ -316,3 +317,30 @@ def test_truth_api_refuses_what_it_cannot_know(tmp_path: Path) -> None:
         | (loaded.created_day >= as_of + 30)
     )
     assert (p[cannot] == 0).all() and (p[~cannot] > 0).all() and (p <= 1).all()
+
+
+def test_learnability_features_and_labels_split_by_time() -> None:
+    """Features use what happened before the as-of date only; labels the window after it."""
+    rows = [
+        ("c1", "pos", "purchase", "2026-03-01"),
+        ("c1", "web", "page_view", "2026-03-25"),
+        ("c1", "web", "purchase", "2026-03-30"),
+        ("c1", "email", "message_received", "2026-03-30"),  # a send is not engagement
+        ("c1", "app", "purchase", "2026-04-05"),  # in the label window
+        ("c2", "email", "message_opened", "2026-03-31"),
+        ("c2", "pos", "purchase", "2026-05-01"),  # after a 30-day window
+    ]
+    interactions = pd.DataFrame(
+        rows, columns=["customer_id", "channel", "interaction_type", "occurred_date"]
+    )
+    interactions["occurred_date"] = pd.to_datetime(interactions["occurred_date"])
+    as_of = date(2026, 4, 1)
+    features = learnability.features_as_of(interactions, as_of)
+    assert list(features.columns) == list(learnability.FEATURES)
+    c1, c2 = features.loc["c1"], features.loc["c2"]
+    assert (c1["days_since_last_purchase"], c1["purchase_days"], c1["web_30"]) == (2, 2, 1)
+    assert (c1["email_30"], c1["days_since_first_seen"]) == (0, 31)
+    assert c2["days_since_last_purchase"] == learnability.NO_PURCHASE_DAYS
+    assert (c2["purchase_days"], c2["email_30"], c2["engaged_7"]) == (0, 1, 1)
+    assert set(learnability.labels_as_of(interactions, as_of, 30).index) == {"c1"}
+    assert set(learnability.labels_as_of(interactions, as_of, 31).index) == {"c1", "c2"}
