@@ -129,12 +129,17 @@ class Context:
         level = self.pop.engagement[lo:hi] * lapse_factor(day, self.timeline.dropout_day[lo:hi])
         # the week before a purchase: browsing sessions, in the app or on the web as the
         # person prefers (hashed, so that the web and the app agree on the split)
-        g = np.arange(lo, hi, dtype=np.int64)
-        pre = hash_uniform(self.seed, T_PRE_PURCHASE, g, day) < pre_purchase_probability(gap)
-        pref = self.pop.channel_pref[lo:hi]
+        soon = np.flatnonzero(gap > 0)
+        g = lo + soon
+        pre = np.zeros(hi - lo, dtype=bool)
+        in_app = np.zeros(hi - lo, dtype=bool)
+        pre[soon] = hash_uniform(self.seed, T_PRE_PURCHASE, g, day) < pre_purchase_probability(
+            gap[soon]
+        )
+        pref = self.pop.channel_pref[g]
         app_share = pref[:, PREF_APP] / (pref[:, PREF_WEB] + pref[:, PREF_APP])
-        app_share = np.where(self.pop.n_devices[lo:hi] > 0, app_share, 0.0)
-        in_app = hash_uniform(self.seed, T_PRE_PURCHASE_APP, g, day) < app_share
+        app_share = np.where(self.pop.n_devices[g] > 0, app_share, 0.0)
+        in_app[soon] = hash_uniform(self.seed, T_PRE_PURCHASE_APP, g, day) < app_share
         return Engagement(level=level, gap=gap, pre_web=pre & ~in_app, pre_app=pre & in_app)
 
     # --- email campaigns ---------------------------------------------------------------------

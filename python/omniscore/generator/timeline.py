@@ -259,9 +259,11 @@ class Timeline:
 
 def lapse_factor(day: int, dropout_day: np.ndarray) -> np.ndarray:
     """Activity after a dropout: 1 until the dropout day, then decaying to a floor."""
-    since = np.maximum(day - np.asarray(dropout_day, dtype=np.int64), 0).astype(np.float64)
-    decay = np.exp(-since / LAPSE_DECAY_DAYS)
-    return np.where(since > 0, LAPSED_FLOOR + (1.0 - LAPSED_FLOOR) * decay, 1.0)
+    factor = np.ones(len(dropout_day))
+    lapsed = np.flatnonzero(np.asarray(dropout_day) < day)
+    since = (day - dropout_day[lapsed]).astype(np.float64)
+    factor[lapsed] = LAPSED_FLOOR + (1.0 - LAPSED_FLOOR) * np.exp(-since / LAPSE_DECAY_DAYS)
+    return factor
 
 
 def pre_purchase_probability(gap: np.ndarray) -> np.ndarray:
