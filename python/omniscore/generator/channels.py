@@ -63,12 +63,12 @@ from omniscore.generator.util import (
 )
 
 ISO_Z = "%Y-%m-%dT%H:%M:%SZ"
+ISO_OFFSET = "%Y-%m-%dT%H:%M:%S%Ez"
+COUNTRIES_LOWER = tuple(c.lower() for c in k.COUNTRIES)
 # Activity of a person of engagement level 1 on a day of average season (timeline.py):
 WEB_SESSIONS_PER_DAY = 0.03
 APP_SESSIONS_PER_DAY = 0.04
 SOCIAL_PER_DAY = 0.05
-ISO_OFFSET = "%Y-%m-%dT%H:%M:%S%Ez"
-COUNTRIES_LOWER = tuple(c.lower() for c in k.COUNTRIES)
 
 
 @dataclass
