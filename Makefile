@@ -7,11 +7,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-# Demo data size; override e.g. `make demo CUSTOMERS=100000 DAYS=60`.
-CUSTOMERS ?= 2000
-DAYS ?= 30
+# Demo data size: a year of daily batches (enough to train on point-in-time snapshots and
+# hold out the latest 30- and 90-day windows), the last one on 2026-11-30; override e.g.
+# `make demo CUSTOMERS=100000 DAYS=60 START=2026-09-01` (the last batch must be before today).
+CUSTOMERS ?= 5000
+DAYS ?= 365
 SEED ?= 42
-START ?= 2026-01-01
+START ?= 2025-12-01
 export OMNISCORE_RAW_DIR ?= data/raw
 export OMNISCORE_DB ?= data/omniscore.duckdb
 TRUTH_DIR := $(dir $(OMNISCORE_RAW_DIR:%/=%))truth

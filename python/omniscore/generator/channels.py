@@ -31,6 +31,7 @@ from omniscore.generator.plans import (
     time_of_day,
 )
 from omniscore.generator.population import MAX_COOKIES, MAX_DEVICES
+from omniscore.generator.timeline import PREF_APP, PREF_MEAN, PREF_SOCIAL, PREF_WEB
 from omniscore.generator.util import (
     DAY_US,
     T_APP,
@@ -64,6 +65,10 @@ from omniscore.generator.util import (
 ISO_Z = "%Y-%m-%dT%H:%M:%SZ"
 ISO_OFFSET = "%Y-%m-%dT%H:%M:%S%Ez"
 COUNTRIES_LOWER = tuple(c.lower() for c in k.COUNTRIES)
+# Activity of a person of engagement level 1 on a day of average season (timeline.py):
+WEB_SESSIONS_PER_DAY = 0.03
+APP_SESSIONS_PER_DAY = 0.04
+SOCIAL_PER_DAY = 0.05
 
 
 @dataclass
@@ -196,6 +201,16 @@ def _expand_sessions(
     return sess, etype, offset, duration
 
 
+def _funnel(level: np.ndarray, kind: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per session, the chances of going on from pages to product views and from product
+    views to the cart: higher for engaged persons, highest in the week before a purchase
+    (kind 3)."""
+    engaged = np.minimum(level, 2.0)
+    to_view = np.where(kind == 3, 0.9, 0.1 + 0.2 * engaged)
+    to_cart = np.where(kind == 3, 0.6, 0.25 + 0.12 * engaged)
+    return to_view, to_cart
+
+
 def _pick_slot(rng: np.random.Generator, available: np.ndarray) -> np.ndarray:
     """A random available slot per row of a boolean [n, slots] matrix (column 0 always)."""
     available = available.copy()
@@ -291,15 +306,22 @@ class Web(Channel):
             slot = np.zeros(ns, dtype=np.int64)
             order = np.full(ns, -1)
             country = rng.choice(len(k.COUNTRIES), ns, p=k.COUNTRY_WEIGHTS)
-            prop = np.full(ns, 0.15)
+            # visitors who are not persons browse as before: fixed funnel chances
+            to_view, to_cart = np.full(ns, 0.1875), np.full(ns, 0.3025)
             orders = None
         else:
             lo, hi = ctx.chunk_range(chunk)
             m = hi - lo
             alive = pop.erasure_day[lo:hi] > day
             active = alive & (pop.cookie_first_day[lo:hi, 0] <= day)
-            rate = (0.25 + 1.5 * pop.propensity[lo:hi]) / 30 * season(day)
-            n0 = rng.poisson(rate) * active
+            engagement = ctx.engagement(day, chunk)
+            pref = pop.channel_pref[lo:hi, PREF_WEB] / PREF_MEAN[PREF_WEB]
+            rate = WEB_SESSIONS_PER_DAY * engagement.level * pref * season(day)
+            # browsing sessions, and the extra ones of the week before a purchase (kind 3)
+            pre = engagement.pre_web & active
+            n0 = rng.poisson(rate) * active + pre
+            is_pre = np.zeros(int(n0.sum()), dtype=bool)
+            is_pre[(np.cumsum(n0) - n0)[pre]] = True  # the first session of the person
             orders = ctx.orders(day, chunk)
             o = np.flatnonzero(orders.channel == WEB)
             slots = np.arange(MAX_COOKIES)[None, :]
@@ -312,7 +334,7 @@ class Web(Channel):
             person = np.concatenate([lo + np.repeat(np.arange(m), n0), orders.person[o], lo + li])
             kind = np.concatenate(
                 [
-                    np.zeros(n0.sum(), np.int8),
+                    np.where(is_pre, 3, 0).astype(np.int8),
                     np.ones(len(o), np.int8),
                     np.full(len(li), 2, np.int8),
                 ]
@@ -325,13 +347,13 @@ class Web(Channel):
             slot = np.where(rng.random(ns) < 0.5, 0, _pick_slot(rng, available))
             slot[kind == 2] = lk
             country = pop.country[person].astype(np.int64)
-            prop = pop.propensity[person]
+            to_view, to_cart = _funnel(engagement.level[person - lo], kind)
 
         # how far down the funnel each session goes; orders end in a purchase
         u = rng.random((ns, 5))
-        s1 = u[:, 0] < 0.55
-        s2 = s1 & (u[:, 1] < 0.12 + 0.45 * prop)
-        s3 = s2 & (u[:, 2] < 0.25 + 0.35 * prop)
+        s1 = (u[:, 0] < 0.55) | (kind == 3)
+        s2 = s1 & (u[:, 1] < to_view)
+        s3 = s2 & (u[:, 2] < to_cart)
         stage = s1.astype(np.int64) + s2 + s3
         stage = np.where(kind == 1, 4, np.where(kind == 2, 0, stage))
         is_login = kind == 2
@@ -339,7 +361,7 @@ class Web(Channel):
             np.where(is_login, 1, 1 + rng.poisson(0.7, ns)),
             is_login & (slot > 0),
             is_login & (slot == 0),  # the first browser signs up, later ones log in
-            (kind == 0) & (u[:, 3] < 0.03),
+            (kind == 0) & (u[:, 3] < 0.03),  # pre-purchase sessions do not sign up
             np.where(stage >= 1, 1 + rng.poisson(0.8, ns), 0),
             stage >= 2,
             (stage >= 2) & (u[:, 4] < 0.12),
@@ -466,7 +488,13 @@ class App(Channel):
         alive = pop.erasure_day[lo:hi] > day
         has_app = pop.n_devices[lo:hi] > 0
         active = alive & has_app & (pop.device_first_day[lo:hi, 0] <= day)
-        n0 = rng.poisson((0.4 + 2.0 * pop.propensity[lo:hi]) / 30 * season(day)) * active
+        engagement = ctx.engagement(day, chunk)
+        pref = pop.channel_pref[lo:hi, PREF_APP] / PREF_MEAN[PREF_APP]
+        rate = APP_SESSIONS_PER_DAY * engagement.level * pref * season(day)
+        pre = engagement.pre_app & active
+        n0 = rng.poisson(rate) * active + pre
+        is_pre = np.zeros(int(n0.sum()), dtype=bool)
+        is_pre[(np.cumsum(n0) - n0)[pre]] = True  # the first session of the person
         orders = ctx.orders(day, chunk)
         o = np.flatnonzero(orders.channel == APP)
         slots = np.arange(MAX_DEVICES)[None, :]
@@ -478,20 +506,24 @@ class App(Channel):
         li, lk = np.nonzero(logins)
         person = np.concatenate([lo + np.repeat(np.arange(m), n0), orders.person[o], lo + li])
         kind = np.concatenate(
-            [np.zeros(n0.sum(), np.int8), np.ones(len(o), np.int8), np.full(len(li), 2, np.int8)]
+            [
+                np.where(is_pre, 3, 0).astype(np.int8),
+                np.ones(len(o), np.int8),
+                np.full(len(li), 2, np.int8),
+            ]
         )
         order = np.concatenate([np.full(n0.sum(), -1), o, np.full(len(li), -1)])
         ns = len(person)
         available = (pop.device_first_day[person] <= day) & (slots < pop.n_devices[person][:, None])
         slot = _pick_slot(rng, available)
         slot[kind == 2] = lk
-        prop = pop.propensity[person]
+        to_view, to_cart = _funnel(engagement.level[person - lo], kind)
         country = pop.country[person].astype(np.int64)
 
         u = rng.random((ns, 4))
-        s1 = u[:, 0] < 0.6
-        s2 = s1 & (u[:, 1] < 0.15 + 0.45 * prop)
-        s3 = s2 & (u[:, 2] < 0.3 + 0.35 * prop)
+        s1 = (u[:, 0] < 0.6) | (kind == 3)
+        s2 = s1 & (u[:, 1] < to_view + 0.03)
+        s3 = s2 & (u[:, 2] < to_cart + 0.05)
         stage = s1.astype(np.int64) + s2 + s3
         stage = np.where(kind == 1, 4, np.where(kind == 2, 0, stage))
         is_login = kind == 2
@@ -545,9 +577,10 @@ class App(Channel):
             pushed = lo + np.flatnonzero(eligible & (rng.random(m) < 0.3))
             received = 17 * 3600 + rng.integers(0, 900, len(pushed))
             opened_at = received + 30 + rng.exponential(1800.0, len(pushed))
-            opened = (rng.random(len(pushed)) < 0.1 + 0.35 * pop.propensity[pushed]) & (
-                opened_at < 86_399
+            open_p = np.minimum(
+                0.2 * engagement.level[pushed - lo] + 0.2 * (engagement.gap[pushed - lo] > 0), 0.9
             )
+            opened = (rng.random(len(pushed)) < open_p) & (opened_at < 86_399)
             push_person = np.concatenate([pushed, pushed[opened]])
             push_ts = d0 + np.concatenate(
                 [received * US, (opened_at[opened] * US).astype(np.int64)]
@@ -950,7 +983,9 @@ class Social(Channel):
         else:
             lo, hi = ctx.chunk_range(chunk)
             active = pop.has_handle[lo:hi] & (pop.erasure_day[lo:hi] > day)
-            counts = rng.poisson((0.3 + 2.0 * pop.propensity[lo:hi]) / 30 * season(day)) * active
+            level = ctx.engagement(day, chunk).level
+            pref = pop.channel_pref[lo:hi, PREF_SOCIAL] / PREF_MEAN[PREF_SOCIAL]
+            counts = rng.poisson(SOCIAL_PER_DAY * level * pref * season(day)) * active
             person = (lo + np.repeat(np.arange(hi - lo), counts)).astype(np.int64)
             n = len(person)
             country = pop.country[person].astype(np.int64)

@@ -12,7 +12,26 @@ import numpy as np
 from omniscore.generator.plans import Orders, orders_for
 from omniscore.generator.population import Population
 from omniscore.generator.settings import Settings
-from omniscore.generator.util import DAY_US, T_CAMPAIGN, US, day_date, day_number, stream
+from omniscore.generator.timeline import (
+    PREF_APP,
+    PREF_EMAIL,
+    PREF_MEAN,
+    PREF_WEB,
+    T_PRE_PURCHASE,
+    T_PRE_PURCHASE_APP,
+    Timeline,
+    lapse_factor,
+    pre_purchase_probability,
+)
+from omniscore.generator.util import (
+    DAY_US,
+    T_CAMPAIGN,
+    US,
+    day_date,
+    day_number,
+    hash_uniform,
+    stream,
+)
 
 # Persons per chunk: the unit of generation, of random streams and of memory. Part of the
 # output's definition (changing it changes the data), so it is a constant, not an option.
@@ -21,6 +40,16 @@ CAMPAIGN_WEEKDAYS = (1, 3)  # newsletters go out on Tuesdays and Thursdays
 MAX_OPEN_DAYS = 3  # emails are opened up to this many days after they were sent
 
 T = TypeVar("T")
+
+
+@dataclass
+class Engagement:
+    """How active each person of a chunk is on one day (see timeline.py)."""
+
+    level: np.ndarray  # engagement level x lapse factor (decays after a dropout)
+    gap: np.ndarray  # days to the next purchase when within a week (1..7), else 0
+    pre_web: np.ndarray  # an extra browsing session on the web before a purchase
+    pre_app: np.ndarray  # ... in the app
 
 
 @dataclass
@@ -43,8 +72,17 @@ class Context:
         self.start_day = day_number(settings.start)
         self.n_chunks = (settings.customers + CHUNK - 1) // CHUNK
         self.anonymous_chunk = self.n_chunks  # visitors and shoppers who are not persons
+        self.timeline = Timeline(
+            settings.seed,
+            purchase_rate=population.purchase_rate,
+            dropout_probability=population.dropout_probability,
+            is_prospect=population.is_prospect,
+            created_day=population.created_day,
+            erasure_day=population.erasure_day,
+        )
         self._orders: OrderedDict[tuple[int, int], Orders] = OrderedDict()
         self._campaigns: OrderedDict[tuple[int, int], Campaign] = OrderedDict()
+        self._engagement: OrderedDict[tuple[int, int], Engagement] = OrderedDict()
 
     def chunk_range(self, chunk: int) -> tuple[int, int]:
         return chunk * CHUNK, min((chunk + 1) * CHUNK, self.customers)
@@ -71,9 +109,38 @@ class Context:
         return self._cached(
             self._orders,
             (day, chunk),
-            lambda: orders_for(self.seed, self.pop, day, lo, hi, chunk),
+            lambda: orders_for(
+                self.seed, self.pop, day, lo, hi, chunk, self.timeline.purchases(day, lo, hi)
+            ),
             size=24 * max(1, self.n_chunks),
         )
+
+    def engagement(self, day: int, chunk: int) -> Engagement:
+        return self._cached(
+            self._engagement,
+            (day, chunk),
+            lambda: self._engagement_of(day, chunk),
+            size=(MAX_OPEN_DAYS + 2) * max(1, self.n_chunks),
+        )
+
+    def _engagement_of(self, day: int, chunk: int) -> Engagement:
+        lo, hi = self.chunk_range(chunk)
+        gap = self.timeline.next_purchase_gap(day, lo, hi)  # extends the timeline first
+        level = self.pop.engagement[lo:hi] * lapse_factor(day, self.timeline.dropout_day[lo:hi])
+        # the week before a purchase: browsing sessions, in the app or on the web as the
+        # person prefers (hashed, so that the web and the app agree on the split)
+        soon = np.flatnonzero(gap > 0)
+        g = lo + soon
+        pre = np.zeros(hi - lo, dtype=bool)
+        in_app = np.zeros(hi - lo, dtype=bool)
+        pre[soon] = hash_uniform(self.seed, T_PRE_PURCHASE, g, day) < pre_purchase_probability(
+            gap[soon]
+        )
+        pref = self.pop.channel_pref[g]
+        app_share = pref[:, PREF_APP] / (pref[:, PREF_WEB] + pref[:, PREF_APP])
+        app_share = np.where(self.pop.n_devices[g] > 0, app_share, 0.0)
+        in_app[soon] = hash_uniform(self.seed, T_PRE_PURCHASE_APP, g, day) < app_share
+        return Engagement(level=level, gap=gap, pre_web=pre & ~in_app, pre_app=pre & in_app)
 
     # --- email campaigns ---------------------------------------------------------------------
 
@@ -113,17 +180,21 @@ class Context:
         local = np.flatnonzero(chosen)
         n = len(local)
         person = lo + local
-        p = pop.propensity[person]
+        engagement = self.engagement(day, chunk)
+        level = engagement.level[local]
+        soon = engagement.gap[local] > 0  # a purchase within the week
+        interest = level * np.sqrt(pop.channel_pref[person, PREF_EMAIL] / PREF_MEAN[PREF_EMAIL])
         sent = send_start + rng.integers(0, 1800, n) * US  # the send is spread over 30 minutes
         bounce = rng.random(n) < 0.015
         hard = rng.random(n) < 0.25
         unsubscribe = unsubscribes[local] & ~bounce
-        opened = ~bounce & ((rng.random(n) < 0.12 + 0.35 * p) | unsubscribe)
+        open_p = np.minimum(0.2 * interest + 0.2 * soon, 0.9)
+        opened = ~bounce & ((rng.random(n) < open_p) | unsubscribe)
         max_delay = MAX_OPEN_DAYS * 86_400 - 14 * 3600 - 3600
         open_ts = (
             sent + np.minimum(60 + rng.exponential(4 * 3600, n), max_delay).astype(np.int64) * US
         )
-        clicked = opened & (rng.random(n) < 0.1 + 0.4 * p)
+        clicked = opened & (rng.random(n) < np.minimum(0.1 + 0.1 * interest + 0.3 * soon, 0.9))
         click_ts = open_ts + (5 + rng.exponential(90, n)).astype(np.int64) * US
         unsubscribe_ts = open_ts + (20 + rng.exponential(60, n)).astype(np.int64) * US
         abuse = ~bounce & ~opened & (rng.random(n) < 0.002)

@@ -1,9 +1,16 @@
 """Orders, the backbone of purchases, returns and support tickets.
 
-The orders of a (day, chunk of persons) come from their own random stream, so any channel can
-recompute them for any day: web and app purchase events and POS receipts read the orders of
-their own day, POS returns read orders of the ten days before, support tickets the orders of
-the days before their creation. Nothing about orders is stored between runs.
+Who buys on which day comes from the persons' timelines (:mod:`.timeline`); what each order
+is (channel, items, returns, tickets) comes from the random stream of its (day, chunk of
+persons), so any channel can recompute the orders of any day: web and app purchase events
+and POS receipts read the orders of their own day, POS returns read orders of the ten days
+before, support tickets the orders of the days before their creation. Nothing about orders
+is stored between runs.
+
+Returns and tickets follow some orders more than others: multi-item orders and shoes and
+apparel (sizes) are returned more often, multi-item and returned orders lead to more
+tickets, and an order with a bad support experience (a timeline draw, which also raises the
+customer's chance of dropping out) always leads to a ticket rated bad.
 """
 
 from __future__ import annotations
@@ -11,12 +18,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from math import cos, pi
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from omniscore.generator import constants as k
-from omniscore.generator.population import Population
 from omniscore.generator.util import T_ORDERS, day_date, stream, zone_offset_s
+
+if TYPE_CHECKING:  # population.py draws latent parameters with timeline.py, which reads season
+    from omniscore.generator.population import Population
+    from omniscore.generator.timeline import DayPurchases
 
 WEB, APP, POS = 0, 1, 2
 MAX_RETURN_LAG = 10
@@ -29,6 +40,16 @@ DIURNAL = np.array(
     [1, 0.6, 0.4, 0.3, 0.3, 0.5, 1, 2, 3, 4, 4.5, 5, 5.5, 5, 4.5, 4.5, 5, 5.5, 6, 6.5, 6, 5, 3.5, 2]
 )
 DIURNAL_CDF = np.cumsum(DIURNAL) / DIURNAL.sum()
+PREF_WEB, PREF_APP, PREF_STORES = 0, 1, 4  # columns of Population.channel_pref
+
+RETURN_BASE = 0.03  # chance that a store order is returned ...
+RETURN_PER_EXTRA_ITEM = 0.03  # ... more for each item beyond the first ...
+RETURN_SIZED = 0.05  # ... and when its first item is shoes or apparel
+SIZED_CATEGORIES = (0, 1)  # constants.CATEGORIES: shoes, apparel
+TICKET_BASE = 0.12  # chance that an order leads to a ticket ...
+TICKET_PER_EXTRA_ITEM = 0.03  # ... more for each item beyond the first ...
+TICKET_RETURNED = 0.25  # ... and when it is returned
+GOOD_RATING = 0.6  # tickets other than bad experiences are rated good with this chance
 
 
 def season(day: int) -> float:
@@ -82,6 +103,7 @@ class Orders:
     ticket_version_tod_s: np.ndarray  # [n, TICKET_VERSIONS]
     ticket_solved: np.ndarray  # the last version is solved
     ticket_rating: np.ndarray  # 0 good, 1 bad, 2 offered, 3 unoffered (on solved versions)
+    bad_experience: np.ndarray  # the ticket is a complaint rated bad (see timeline.py)
     ticket_u: np.ndarray  # [n, 4] uniforms for the requester's email/phone/format choices
 
     @property
@@ -89,25 +111,25 @@ class Orders:
         return len(self.person)
 
 
-def orders_for(seed: int, pop: Population, day: int, lo: int, hi: int, chunk: int) -> Orders:
-    """The orders of persons ``lo..hi-1`` (chunk ``chunk``) on ``day``."""
+def orders_for(
+    seed: int, pop: Population, day: int, lo: int, hi: int, chunk: int, purchases: DayPurchases
+) -> Orders:
+    """The orders of persons ``lo..hi-1`` (chunk ``chunk``) on ``day``: one per purchase of
+    their timelines (``purchases``, ordered by person)."""
     rng = stream(seed, T_ORDERS, day, chunk)
-    m = hi - lo
-    p = pop.propensity[lo:hi]
-    eligible = (
-        ~pop.is_prospect[lo:hi] & (pop.created_day[lo:hi] <= day) & (pop.erasure_day[lo:hi] > day)
-    )
-    rate = (0.08 + 2.0 * p * p) / 30.0 * season(day)
-    counts = rng.poisson(rate) * eligible
-    local = np.repeat(np.arange(m), counts)
-    n = len(local)
-    person = lo + local
+    person = purchases.person.astype(np.int64)
+    bad = purchases.bad_experience
+    n = len(person)
 
+    # the channel follows the person's preferences among the channels they can buy in
     u = rng.random(n)
-    has_app = pop.n_devices[person] > 0
+    pref = pop.channel_pref[person].astype(np.float64)
+    w_pos = pref[:, PREF_STORES] * pop.has_card[person]
+    w_app = pref[:, PREF_APP] * (pop.n_devices[person] > 0)
+    total = w_pos + w_app + pref[:, PREF_WEB]
     channel = np.full(n, WEB, dtype=np.int8)
-    channel[has_app & (u >= 0.4) & (u < 0.6)] = APP
-    channel[pop.has_card[person] & (u < 0.4)] = POS
+    channel[u * total < w_pos + w_app] = APP
+    channel[u * total < w_pos] = POS
     country = pop.country[person].astype(np.int64)
     same_country = k.COUNTRY_STORE_START[country] + (
         rng.random(n) * k.COUNTRY_STORE_COUNT[country]
@@ -131,11 +153,15 @@ def orders_for(seed: int, pop: Population, day: int, lo: int, hi: int, chunk: in
     discount = np.where(discounted, (unit * quantity) // 10, 0)
     value = np.bincount(order_of_item, weights=unit * quantity - discount, minlength=n)
 
-    return_lag = np.where(pos & (rng.random(n) < 0.07), rng.integers(1, MAX_RETURN_LAG + 1, n), -1)
+    sized = np.isin(k.SKU_CATEGORY[sku[first_item]], SIZED_CATEGORIES)
+    return_p = RETURN_BASE + RETURN_PER_EXTRA_ITEM * (n_items - 1) + RETURN_SIZED * sized
+    returned = pos & (rng.random(n) < return_p)
+    return_lag = np.where(returned, rng.integers(1, MAX_RETURN_LAG + 1, n), -1)
     return_tod_u = rng.random(n)
 
     # Support tickets follow some orders: created 0..3 days later, then updated on later days.
-    ticketed = rng.random(n) < 0.15
+    ticket_p = TICKET_BASE + TICKET_PER_EXTRA_ITEM * (n_items - 1) + TICKET_RETURNED * returned
+    ticketed = bad | (rng.random(n) < ticket_p)
     ticket_lag = np.where(ticketed, rng.integers(0, MAX_TICKET_LAG + 1, n), -1)
     ticket_tod = rng.integers(6 * 3600, 20 * 3600, n)
     topic = rng.integers(0, len(k.TICKET_TOPICS), n)
@@ -151,10 +177,10 @@ def orders_for(seed: int, pop: Population, day: int, lo: int, hi: int, chunk: in
     version_tod = rng.integers(0, 86_400, (n, TICKET_VERSIONS))
     # the first version is written a few minutes after creation
     version_tod[:, 0] = np.minimum(ticket_tod + rng.integers(30, 1800, n), 86_399)
-    solved = rng.random(n) < 0.9
-    good = rng.random(n) < 0.35 + 0.6 * pop.propensity[person]
-    rating = np.where(good, 0, 1)
-    rating = np.where(rng.random(n) < 0.25, rng.integers(2, 4, n), rating)
+    solved = bad | (rng.random(n) < 0.9)
+    good = rng.random(n) < GOOD_RATING
+    rating = np.where(good & ~bad, 0, 1)
+    rating = np.where(~bad & (rng.random(n) < 0.25), rng.integers(2, 4, n), rating)
     return Orders(
         person=person,
         channel=channel,
@@ -179,5 +205,6 @@ def orders_for(seed: int, pop: Population, day: int, lo: int, hi: int, chunk: in
         ticket_version_tod_s=version_tod,
         ticket_solved=solved,
         ticket_rating=rating,
+        bad_experience=bad,
         ticket_u=rng.random((n, 4)),
     )

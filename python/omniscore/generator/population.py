@@ -17,10 +17,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from omniscore.generator import constants as k
+from omniscore.generator.timeline import (
+    PROSPECT_ENGAGEMENT,
+    draw_engagement_noise,
+    draw_latent,
+)
 from omniscore.generator.util import (
     DAY_US,
     EPOCH,
     T_EMAIL_STYLE,
+    T_LATENT,
     T_POPULATION,
     T_POPULATION_GLOBAL,
     US,
@@ -49,7 +55,10 @@ FIRST_VALID_DAY = day_number(EPOCH.replace(year=2015)) + 1  # business started 2
 class Population:
     """Attributes per person (index = person number - 1)."""
 
-    propensity: np.ndarray  # float 0..1: drives purchase frequency and conversion
+    purchase_rate: np.ndarray  # latent purchases per seasonal day while alive (timeline.py)
+    dropout_probability: np.ndarray  # latent chance of dropping out after a purchase
+    engagement: np.ndarray  # latent level of browsing, opening and posting (mean about 1)
+    channel_pref: np.ndarray  # [n, 5] weights over timeline.PREFERENCES, summing to 1
     is_prospect: np.ndarray  # never buys (lifecycle subscriber or lead)
     country: np.ndarray  # index into constants.COUNTRIES
     city: np.ndarray  # index into constants.CITIES
@@ -84,7 +93,7 @@ class Population:
 
     @property
     def size(self) -> int:
-        return len(self.propensity)
+        return len(self.is_prospect)
 
 
 def _block(
@@ -92,9 +101,11 @@ def _block(
 ) -> dict[str, np.ndarray]:
     rng = stream(seed, T_POPULATION, b)
     out: dict[str, np.ndarray] = {}
-    out["propensity"] = rng.beta(1.6, 3.2, m)
+    noise = draw_engagement_noise(rng, m)  # first, as the propensity it replaces was
     prospect = rng.random(m) < prospect_share
     out["is_prospect"] = prospect
+    out.update(draw_latent(stream(seed, T_LATENT, b), noise))
+    out["engagement"] = np.where(prospect, PROSPECT_ENGAGEMENT, 1.0) * out["engagement"]
     country = rng.choice(len(k.COUNTRIES), m, p=k.COUNTRY_WEIGHTS)
     out["country"] = country.astype(np.int8)
     city = k.COUNTRY_CITY_START[country] + (rng.random(m) * k.COUNTRY_CITY_COUNT[country]).astype(

@@ -11,7 +11,9 @@ What the architecture's files mean here, precisely:
   a loyalty card, social accounts unknown to the CRM.
 * ``identifiers.csv`` lists every identifier of every person of the population, whether or
   not it has appeared in a file yet.
-* ``persons.csv``: ``is_erased`` is true when the erasure request is in a landed batch.
+* ``persons.csv``: ``is_erased`` is true when the erasure request is in a landed batch;
+  the latent parameters and dates of :mod:`.timeline` (docs/architecture.md), dates empty
+  when they fall after the last batch written.
 
 Files kept for appends:
 
@@ -55,12 +57,15 @@ from omniscore.generator.plans import MAX_TICKET_SPAN
 from omniscore.generator.population import MAX_COOKIES, MAX_DEVICES, build_population
 from omniscore.generator.quirks import DUPLICATE, VALID, make_piece, reason_of
 from omniscore.generator.settings import GenerateError, Settings
+from omniscore.generator.timeline import PREFERENCES
 from omniscore.generator.util import (
+    DAY_US,
     T_FILE,
     T_REDELIVERY,
     cat,
     day_date,
     day_number,
+    strftime_utc,
     to_str,
     where,
 )
@@ -69,9 +74,10 @@ log = logging.getLogger(__name__)
 
 MANIFEST = "manifest.json"
 # Version of what a manifest describes: raised whenever the same settings would write other
-# data (format 2: phone numbers and the web/app values changed), so that an append never
-# continues a folder written by another version.
-FORMAT = 2
+# data (format 2: phone numbers and the web/app values changed; format 3: buy-till-you-die
+# timelines and engagement replace the propensity), so that an append never continues a
+# folder written by another version.
+FORMAT = 3
 LEDGER = "ledger.csv"
 LEDGER_HEADER = "source_file,batch_date,channel,kind,reason,rows\n"
 EVENTS_HEADER = "channel,source_file,source_line,person_id\n"
@@ -557,24 +563,48 @@ def _write_identifiers(ctx: Context, truth: Path) -> None:
             f.write(f"phone,{k.SHARED_PHONE_E164},{shared}\n")
 
 
+PERSONS_HEADER = (
+    "person_id,is_prospect,country_code,is_erased,created_date,purchase_rate,"
+    "dropout_probability,engagement_level,"
+    + ",".join(f"pref_{name}" for name in PREFERENCES)
+    + ",first_purchase_date,dropout_date,erasure_date\n"
+)
+
+
 def _write_persons(ctx: Context, truth: Path, last_day: int) -> None:
-    pop = ctx.pop
+    """persons.csv: latent parameters and latent state at the last batch (timeline.py)."""
+    pop, timeline = ctx.pop, ctx.timeline
+    timeline.extend(last_day, keep_from=last_day)  # a no-op after generating last_day
+
+    def date_or_empty(day: np.ndarray) -> pa.Array:
+        text = strftime_utc(np.minimum(day, last_day).astype(np.int64) * DAY_US, "%Y-%m-%d")
+        return where(day <= last_day, text, "")
+
+    def number(values: np.ndarray, shown: np.ndarray | None = None) -> pa.Array:
+        text = to_str(values)
+        return text if shown is None else where(shown, text, "")
+
     with open(truth / "persons.csv", "w", encoding="utf-8") as f:
-        f.write("person_id,propensity,is_prospect,country_code,is_erased\n")
+        f.write(PERSONS_HEADER)
         for chunk in range(ctx.n_chunks):
             lo, hi = ctx.chunk_range(chunk)
             g = np.arange(lo, hi, dtype=np.int64)
-            rows = cat(
+            buyer = ~pop.is_prospect[g]
+            parts: list[pa.Array | str] = [
                 people.person_ids(g),
-                ",",
-                to_str(np.round(pop.propensity[g], 4)),
-                ",",
                 where(pop.is_prospect[g], "true", "false"),
-                ",",
                 pa.array([k.COUNTRIES[c] for c in pop.country[g]], pa.string()),
-                ",",
                 where(pop.erasure_day[g] <= last_day, "true", "false"),
-            )
+                strftime_utc(pop.created_day[g].astype(np.int64) * DAY_US, "%Y-%m-%d"),
+                number(pop.purchase_rate[g], buyer),
+                number(pop.dropout_probability[g], buyer),
+                number(np.round(pop.engagement[g], 4)),
+                *(number(np.round(pop.channel_pref[g, i].astype(np.float64), 4)) for i in range(5)),
+                date_or_empty(timeline.first_purchase_day[g]),
+                date_or_empty(timeline.dropout_day[g]),
+                date_or_empty(pop.erasure_day[g]),
+            ]
+            rows = pc.binary_join_element_wise(*parts, ",")
             f.write("\n".join(rows.to_pylist()) + "\n")
 
 
