@@ -96,7 +96,7 @@ class ClvFit:
 
 
 def _arrays(*values: ArrayLike) -> list[FloatArray]:
-    return [np.asarray(value, dtype=np.float64) for value in values]
+    return [np.atleast_1d(np.asarray(value, dtype=np.float64)) for value in values]
 
 
 # --------------------------------------------------------------------------------------

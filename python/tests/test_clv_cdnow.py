@@ -91,10 +91,20 @@ def test_the_rounded_summary_file_reproduces_bgnbd_but_not_the_published_gamma()
 # ------------------------------------------------------------------ through the warehouse
 
 
+# Two persons beside the sample: one who refused profiling (buys on four days: must be
+# neither fitted nor valued) and a prospect without purchases.
+REFUSED_PURCHASES = ("01/02/1997", "01/03/1997", "01/05/1997", "15/01/1998")
+EXTRA_CONTACTS = (
+    "KREFUSED,,,,,CARD-REFUSED,,US,,,customer,yes,no,1997-01-01T00:00:00Z,1997-01-01T00:00:00Z",
+    "KPROSPECT,,,,,,,US,,,lead,yes,yes,1997-01-01T00:00:00Z,1997-01-01T00:00:00Z",
+)
+
+
 def write_cdnow_landing(transactions: pd.DataFrame, raw: Path) -> None:
     """The sample as landing files per raw-exports.md: one POS line per CDNOW record (its
     dollar amount as the unit price, quantity 1: the model uses days and amounts, not CD
-    counts) at noon in a New York store, on a loyalty card that a CRM contact holds."""
+    counts) at noon in a New York store, on a loyalty card that a CRM contact holds; plus
+    the two persons of EXTRA_CONTACTS."""
     (raw / "pos").mkdir(parents=True)
     (raw / "crm").mkdir(parents=True)
     (raw / "pos" / "stores.csv").write_text(
@@ -110,6 +120,8 @@ def write_cdnow_landing(transactions: pd.DataFrame, raw: Path) -> None:
         lines.append(
             f"CD{number:06d};1;NY1;{when};CARD-{row.customer_id:05d};CD;1;{price};0,00;USD"
         )
+    for number, day in enumerate(REFUSED_PURCHASES):
+        lines.append(f"RF{number};1;NY1;{day} 12:00;CARD-REFUSED;CD;1;50,00;0,00;USD")
     (raw / "pos" / "transactions_1998-07-01.csv").write_text("\n".join(lines) + "\n")
     contacts = [
         "contact_id,email,phone,first_name,last_name,loyalty_card_id,instagram_handle,country,"
@@ -120,6 +132,7 @@ def write_cdnow_landing(transactions: pd.DataFrame, raw: Path) -> None:
             f"K{customer_id:05d},,,,,CARD-{customer_id:05d},,US,,,customer,yes,yes,"
             "1997-01-01T00:00:00Z,1997-01-01T00:00:00Z"
         )
+    contacts.extend(EXTRA_CONTACTS)
     (raw / "crm" / "contacts_1998-07-01.csv").write_text("\n".join(contacts) + "\n")
 
 
@@ -195,8 +208,8 @@ def test_the_warehouse_summary_equals_the_published_summary(cdnow_warehouse):
     with connect(cdnow_warehouse) as con:
         ours = con.execute(
             "select repeat_purchase_days, recency_weeks, age_weeks, mean_repeat_order_value "
-            "from intermediate.int_clv_customer_summaries where window_name = 'calibration' "
-            "order by first_purchase_date, repeat_purchase_days, recency_weeks, age_weeks, "
+            "from intermediate.int_clv_customer_summaries "
+            "where window_name = 'calibration' and is_fit_eligible order by first_purchase_date, repeat_purchase_days, recency_weeks, age_weeks, "
             "mean_repeat_order_value"
         ).df()
     published = pd.read_csv(DATA / "cdnow_customers_summary_with_transactions.csv")
@@ -254,7 +267,8 @@ def test_customer_value_ranks_every_cdnow_customer(cdnow_warehouse):
     with connect(cdnow_warehouse) as con:
         rows = con.execute(
             "select value_tier, count(*), min(p_alive), max(p_alive), min(clv) "
-            "from marts.customer_value group by value_tier order by value_tier"
+            "from marts.customer_value where not_scored_reason is null "
+            "group by value_tier order by value_tier"
         ).fetchall()
     tiers = {tier: (count, low, high, clv_min) for tier, count, low, high, clv_min in rows}
     assert set(tiers) == {"top_10_percent", "next_40_percent", "bottom_50_percent"}
@@ -264,3 +278,29 @@ def test_customer_value_ranks_every_cdnow_customer(cdnow_warehouse):
     assert all(0 <= low <= high <= 1 for _, low, high, _ in tiers.values())
 
 
+
+
+@pytest.mark.dbt
+def test_a_person_who_refused_profiling_is_neither_fitted_nor_valued(cdnow_warehouse):
+    with connect(cdnow_warehouse) as con:
+        rows = con.execute(
+            "select contacts.contact_id, value.* exclude (customer_id, as_of_date) "
+            "from marts.customer_value as value "
+            "inner join intermediate.int_identifiers_resolved as contacts "
+            "on value.customer_id = contacts.customer_id "
+            "and contacts.identifier_type = 'contact_id' "
+            "where contacts.identifier_value in ('KREFUSED', 'KPROSPECT') order by 1"
+        ).df()
+        fitted = con.execute(
+            "select window_name, row_count from marts.clv_model_parameters order by 1"
+        ).fetchall()
+    # Both fits used the 2,357 sample customers, not the one who refused.
+    assert fitted == [("calibration", 2357), ("scoring", 2357)]
+    refused, prospect = rows.iloc[0], rows.iloc[1]
+    assert refused["contact_id"] == "KREFUSED"
+    assert refused["not_scored_reason"] == "profiling_not_consented"
+    assert refused["value_tier"] == "not_scored"
+    assert prospect["not_scored_reason"] == "no_purchases"
+    assert prospect["value_tier"] == "no_purchases"
+    person_level = rows.columns.drop(["contact_id", "value_tier", "not_scored_reason"])
+    assert rows[person_level].isna().all().all()
