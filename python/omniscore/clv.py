@@ -358,12 +358,13 @@ def fit_clv_models(summary: pd.DataFrame, rules: FitRules | None = None) -> ClvF
 
 
 def model_version(training_end: date, settings: dict[str, object]) -> str:
-    """Deterministic version: model name, end of the training window, short settings hash."""
+    """Deterministic version, in the scoring layer's form: `<model>-<end of the training
+    window, yyyymmdd>-<8 hex of md5(settings)>`."""
     canonical = json.dumps(
         {"revision": MODEL_REVISION, "time_unit": TIME_UNIT, **settings}, sort_keys=True
     )
-    digest = hashlib.sha256(canonical.encode()).hexdigest()[:8]
-    return f"{MODEL_NAME}-{training_end.isoformat()}-{digest}"
+    digest = hashlib.md5(canonical.encode(), usedforsecurity=False).hexdigest()[:8]
+    return f"{MODEL_NAME}-{training_end.strftime('%Y%m%d')}-{digest}"
 
 
 # --------------------------------------------------------------------------------------

@@ -152,5 +152,5 @@ def test_model_version_is_deterministic_and_follows_settings():
     end = date(2026, 3, 1)
     first = clv.model_version(end, {"min_customers": 500})
     assert first == clv.model_version(end, {"min_customers": 500})
-    assert first.startswith("clv_bgnbd_gamma_gamma-2026-03-01-")
+    assert first.startswith("clv_bgnbd_gamma_gamma-20260301-")
     assert first != clv.model_version(end, {"min_customers": 100})

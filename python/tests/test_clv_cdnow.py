@@ -284,7 +284,7 @@ def test_customer_value_ranks_every_cdnow_customer(cdnow_warehouse):
 def test_a_person_who_refused_profiling_is_neither_fitted_nor_valued(cdnow_warehouse):
     with connect(cdnow_warehouse) as con:
         rows = con.execute(
-            "select contacts.contact_id, value.* exclude (customer_id, as_of_date) "
+            "select contacts.identifier_value as contact_id, value.* exclude (customer_id, as_of_date) "
             "from marts.customer_value as value "
             "inner join intermediate.int_identifiers_resolved as contacts "
             "on value.customer_id = contacts.customer_id "
@@ -296,7 +296,7 @@ def test_a_person_who_refused_profiling_is_neither_fitted_nor_valued(cdnow_wareh
         ).fetchall()
     # Both fits used the 2,357 sample customers, not the one who refused.
     assert fitted == [("calibration", 2357), ("scoring", 2357)]
-    refused, prospect = rows.iloc[0], rows.iloc[1]
+    prospect, refused = rows.iloc[0], rows.iloc[1]
     assert refused["contact_id"] == "KREFUSED"
     assert refused["not_scored_reason"] == "profiling_not_consented"
     assert refused["value_tier"] == "not_scored"
