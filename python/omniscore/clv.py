@@ -203,7 +203,12 @@ def fit_bgnbd(x: ArrayLike, t_x: ArrayLike, big_t: ArrayLike) -> BgNbdFit:
     x_, t_x_, big_t_ = _arrays(x, t_x, big_t)
     if len(x_) == 0:
         raise InsufficientDataError("BG/NBD: no customers")
-    if np.any(x_ < 0) or np.any(t_x_ < 0) or np.any(t_x_ > big_t_) or np.any((x_ == 0) & (t_x_ != 0)):
+    if (
+        np.any(x_ < 0)
+        or np.any(t_x_ < 0)
+        or np.any(t_x_ > big_t_)
+        or np.any((x_ == 0) & (t_x_ != 0))
+    ):
         raise ValueError("BG/NBD summaries need x >= 0, 0 <= t_x <= T and t_x = 0 when x = 0")
     (ux, ut, uT), weights = _compress(x_, t_x_, big_t_)
     log_params, ll, iterations = _maximise(
@@ -214,7 +219,9 @@ def fit_bgnbd(x: ArrayLike, t_x: ArrayLike, big_t: ArrayLike) -> BgNbdFit:
 
 
 def p_alive(params: BgNbdParameters, x: ArrayLike, t_x: ArrayLike, big_t: ArrayLike) -> FloatArray:
-    """P(alive | x, t_x, T) = 1 / (1 + [x > 0] a / (b + x - 1) ((alpha + T) / (alpha + t_x))^(r + x))."""
+    """P(alive | x, t_x, T) =
+    1 / (1 + [x > 0] a / (b + x - 1) ((alpha + T) / (alpha + t_x))^(r + x))
+    (FHL 2005)."""
     x_, t_x_, big_t_ = _arrays(x, t_x, big_t)
     r, alpha, a, b = params.r, params.alpha, params.a, params.b
     repeat = x_ > 0
@@ -397,7 +404,9 @@ def summarise_transactions(
         {
             "first_purchase_date": grouped["purchase_date"].min(),
             "frequency": grouped["is_repeat"].sum().astype(np.int64),
-            "recency_days": (grouped["purchase_date"].max() - grouped["purchase_date"].min()).dt.days,
+            "recency_days": (
+                grouped["purchase_date"].max() - grouped["purchase_date"].min()
+            ).dt.days,
             "T_days": (last_day - grouped["purchase_date"].min()).dt.days,
         }
     )

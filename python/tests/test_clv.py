@@ -76,7 +76,9 @@ def hyp2f1_by_integral(a: float, b: float, c: float, z: float) -> float:
     integral, _ = integrate.quad(
         lambda s: s ** (b - 1) * (1 - s) ** (c - b - 1) * (1 - z * s) ** (-a), 0, 1, limit=200
     )
-    return float(np.exp(special.gammaln(c) - special.gammaln(b) - special.gammaln(c - b)) * integral)
+    return float(
+        np.exp(special.gammaln(c) - special.gammaln(b) - special.gammaln(c - b)) * integral
+    )
 
 
 @pytest.mark.parametrize(
@@ -91,8 +93,8 @@ def hyp2f1_by_integral(a: float, b: float, c: float, z: float) -> float:
 def test_expected_purchases_matches_the_integral_form_of_2f1(t, x, t_x, big_t):
     r, alpha, a, b = CDNOW.r, CDNOW.alpha, CDNOW.a, CDNOW.b
     hyp = hyp2f1_by_integral(r + x, b + x, a + b + x - 1, t / (alpha + big_t + t))
-    unconditional = (a + b + x - 1) / (a - 1) * (
-        1 - ((alpha + big_t) / (alpha + big_t + t)) ** (r + x) * hyp
+    unconditional = (
+        (a + b + x - 1) / (a - 1) * (1 - ((alpha + big_t) / (alpha + big_t + t)) ** (r + x) * hyp)
     )
     alive = clv.p_alive(CDNOW, [x], [t_x], [big_t])[0]
     ours = clv.expected_purchases(CDNOW, t, x, t_x, big_t)[0]
