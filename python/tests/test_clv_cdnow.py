@@ -17,6 +17,8 @@ import pandas as pd
 import pytest
 
 from omniscore import clv
+from omniscore.cli import main
+from omniscore.clv_report import holdout_table
 from omniscore.warehouse import connect, run_dbt
 
 DATA = Path(__file__).parent / "data" / "cdnow"
@@ -307,3 +309,12 @@ def test_a_person_who_refused_profiling_is_neither_fitted_nor_valued(cdnow_wareh
     assert prospect["value_tier"] == "no_purchases"
     person_level = rows.columns.drop(["contact_id", "value_tier", "not_scored_reason"])
     assert rows[person_level].isna().all().all()
+
+
+@pytest.mark.dbt
+def test_clv_plot_saves_the_holdout_figure(cdnow_warehouse, tmp_path):
+    out = tmp_path / "img" / "clv_holdout.png"
+    assert main(["clv-plot", "--db", str(cdnow_warehouse), "--out", str(out)]) == 0
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    table = holdout_table(cdnow_warehouse)
+    assert table["bucket_label"].tolist() == ["0", "1", "2", "3", "4", "5", "6", "7+"]

@@ -38,9 +38,9 @@ bucketed as (
     select
         fits.model_name,
         fits.model_version,
-        least(summaries.repeat_purchase_days, 7) + 1 as bucket,
         expected_purchases.expected_purchases,
-        summaries.holdout_purchase_days
+        summaries.holdout_purchase_days,
+        least(summaries.repeat_purchase_days, 7) + 1 as bucket
     from summaries
     inner join expected_purchases on summaries.customer_id = expected_purchases.customer_id
     inner join fits on expected_purchases.model_version = fits.model_version

@@ -87,7 +87,7 @@ window_days as (
             rows between unbounded preceding and current row
         ) as purchase_day_number
     from windows
-    inner join customer_days on customer_days.occurred_date < windows.window_end_date
+    inner join customer_days on windows.window_end_date > customer_days.occurred_date
 ),
 
 purchase_days as (
@@ -117,6 +117,16 @@ summaries as (
     group by window_name, window_end_date, customer_id
 ),
 
+summaries_in_days as (
+    select
+        *,
+        {{ dbt.datediff('first_purchase_date', 'last_purchase_date', 'day') }}
+            as recency_days,
+        {{ dbt.datediff('first_purchase_date', 'window_end_date', 'day') }}
+        - 1 as age_days
+    from summaries
+),
+
 holdout_purchases as (
     select
         windows.window_name,
@@ -125,8 +135,8 @@ holdout_purchases as (
     from windows
     inner join customer_days
         on
-            customer_days.occurred_date >= windows.window_end_date
-            and customer_days.occurred_date < windows.as_of_date
+            windows.window_end_date <= customer_days.occurred_date
+            and windows.as_of_date > customer_days.occurred_date
     where windows.window_name = 'calibration'
     group by windows.window_name, customer_days.customer_id
 ),
@@ -143,14 +153,10 @@ final as (
         summaries.last_purchase_date,
         cast(summaries.purchase_days as {{ dbt.type_int() }}) as purchase_days,
         cast(summaries.purchase_days - 1 as {{ dbt.type_int() }}) as repeat_purchase_days,
-        cast({{ dbt.datediff('summaries.first_purchase_date', 'summaries.last_purchase_date', 'day') }}
-            as {{ dbt.type_int() }}) as recency_days,
-        cast({{ dbt.datediff('summaries.first_purchase_date', 'summaries.window_end_date', 'day') }} - 1
-            as {{ dbt.type_int() }}) as age_days,
-        {{ dbt.datediff('summaries.first_purchase_date', 'summaries.last_purchase_date', 'day') }} / 7.0
-            as recency_weeks,
-        ({{ dbt.datediff('summaries.first_purchase_date', 'summaries.window_end_date', 'day') }} - 1) / 7.0
-            as age_weeks,
+        cast(summaries.recency_days as {{ dbt.type_int() }}) as recency_days,
+        cast(summaries.age_days as {{ dbt.type_int() }}) as age_days,
+        cast(summaries.recency_days as double) / 7 as recency_weeks,
+        cast(summaries.age_days as double) / 7 as age_weeks,
         summaries.mean_repeat_order_value,
         -- holdout (calibration window only; null for scoring)
         case
@@ -159,7 +165,7 @@ final as (
         end as holdout_purchase_days,
         -- eligibility
         coalesce(customers.is_profiling_consented, true) as is_fit_eligible
-    from summaries
+    from summaries_in_days as summaries
     inner join customers on summaries.customer_id = customers.customer_id
     left join holdout_purchases
         on

@@ -97,6 +97,10 @@ valued as (
     select
         summaries.customer_id,
         fits.model_version,
+        day_windows.expected_purchases_30d,
+        day_windows.expected_purchases_90d,
+        day_windows.expected_purchases_365d,
+        discounted_purchases.discounted_purchases,
         case
             when summaries.repeat_purchase_days = 0 then 1.0
             else 1.0 / (
@@ -112,11 +116,7 @@ valued as (
         * (fits.p * fits.gamma / (fits.q - 1))
         + (fits.p * summaries.repeat_purchase_days)
         / (fits.p * summaries.repeat_purchase_days + fits.q - 1)
-        * coalesce(summaries.mean_repeat_order_value, 0) as expected_order_value,
-        day_windows.expected_purchases_30d,
-        day_windows.expected_purchases_90d,
-        day_windows.expected_purchases_365d,
-        discounted_purchases.discounted_purchases
+        * coalesce(summaries.mean_repeat_order_value, 0) as expected_order_value
     from summaries
     cross join fits
     left join day_windows

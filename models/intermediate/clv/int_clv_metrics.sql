@@ -128,16 +128,16 @@ holdout_metrics as (
         'mean_absolute_error', 'root_mean_squared_error', 'total_predicted_purchases',
         'total_observed_purchases', 'prediction_correlation',
     ] %}
-    select
-        model_name,
-        model_version,
-        window_start_date,
-        window_end_date,
-        row_count,
-        '{{ metric }}' as metric_name,
-        {{ metric }} as metric_value
-    from holdout_summary
-    {{- "\n    union all" if not loop.last }}
+        select
+            model_name,
+            model_version,
+            window_start_date,
+            window_end_date,
+            row_count,
+            '{{ metric }}' as metric_name,
+            {{ metric }} as metric_value
+        from holdout_summary
+        {{- "\n    union all" if not loop.last }}
     {%- endfor %}
 ),
 

@@ -64,8 +64,7 @@ reasons as (
 ),
 
 valued as (
-    select
-        customer_values.*
+    select customer_values.*
     from customer_values
     inner join reasons on customer_values.customer_id = reasons.customer_id
     where reasons.not_scored_reason is null

@@ -24,8 +24,8 @@ lifetime_value as (
     select * from {{ ref('int_clv_calibration') }}
 ),
 
-{#- One branch per model family, columns listed so their order cannot differ. #}
 unioned as (
+    {#- One branch per model family, columns listed so their order cannot differ. #}
     select
         model_name,
         model_version,

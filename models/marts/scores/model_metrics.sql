@@ -26,8 +26,8 @@ lifetime_value as (
     select * from {{ ref('int_clv_metrics') }}
 ),
 
-{#- One branch per model family, columns listed so their order cannot differ. #}
 unioned as (
+    {#- One branch per model family, columns listed so their order cannot differ. #}
     select
         model_name,
         model_version,
