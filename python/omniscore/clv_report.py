@@ -64,20 +64,14 @@ def plot_holdout(table: pd.DataFrame, out: Path) -> Path:
     figure, axes = plt.subplots(figsize=(7, 4), dpi=110)
     axes.bar(positions - 0.2, table["mean_observed"], 0.4, label="actual", color="#4c72b0")
     axes.bar(positions + 0.2, table["mean_predicted"], 0.4, label="BG/NBD", color="#dd8452")
-    axes.set_xticks(positions, table["bucket_label"])
-    axes.set_xlabel("repeat purchase days in the calibration period")
+    labels = [
+        f"{label}\nn={count:,}"
+        for label, count in zip(table["bucket_label"], table["row_count"], strict=True)
+    ]
+    axes.set_xticks(positions, labels, fontsize=8)
+    axes.set_xlabel("repeat purchase days in the calibration period (customers)")
     axes.set_ylabel("mean repeat purchase days in the holdout")
     axes.set_title(f"Holdout check of {table['model_version'].iloc[0]}", fontsize=9)
-    for position, count in zip(positions, table["row_count"], strict=True):
-        axes.annotate(
-            f"n={count:,}",
-            (position, 0),
-            xytext=(0, -28),
-            textcoords="offset points",
-            ha="center",
-            fontsize=7,
-            color="grey",
-        )
     axes.legend()
     figure.tight_layout()
     out.parent.mkdir(parents=True, exist_ok=True)
