@@ -155,12 +155,21 @@ def bgnbd_log_likelihood(
     return _bgnbd_terms(log_params, x_, t_x_, big_t_)[0]
 
 
+def distinct_rows(*columns: FloatArray) -> tuple[list[FloatArray], NDArray[np.intp], FloatArray]:
+    """The distinct rows of equal-length columns, each row's index among them, and how
+    often each occurs. Day-granularity summaries repeat the same (x, t_x, T) many times:
+    likelihoods are weighted sums over distinct rows, predictions are computed once each."""
+    codes, uniques = pd.factorize(pd.MultiIndex.from_arrays(columns))
+    distinct = [
+        np.asarray(uniques.get_level_values(i), dtype=np.float64) for i in range(len(columns))
+    ]
+    counts = np.bincount(codes, minlength=len(uniques)).astype(np.float64)
+    return distinct, codes, counts
+
+
 def _compress(*columns: FloatArray) -> tuple[list[FloatArray], FloatArray]:
-    """Distinct rows and how often each occurs: the likelihood is a weighted sum over them
-    (day-granularity data repeat the same (x, t_x, T) many times)."""
-    stacked = np.column_stack(columns)
-    unique, counts = np.unique(stacked, axis=0, return_counts=True)
-    return [unique[:, i] for i in range(unique.shape[1])], counts.astype(np.float64)
+    distinct, _, counts = distinct_rows(*columns)
+    return distinct, counts
 
 
 def _maximise(

@@ -156,3 +156,11 @@ def test_model_version_is_deterministic_and_follows_settings():
     assert first == clv.model_version(end, {"min_customers": 500})
     assert first.startswith("clv_bgnbd_gamma_gamma-20260301-")
     assert first != clv.model_version(end, {"min_customers": 100})
+
+
+def test_distinct_rows_rebuild_every_row_and_count_repeats():
+    x = np.array([1.0, 0.0, 1.0, 1.0])
+    t_x = np.array([2.0, 0.0, 2.0, 3.0])
+    (dx, dt), inverse, counts = clv.distinct_rows(x, t_x)
+    assert np.array_equal(dx[inverse], x) and np.array_equal(dt[inverse], t_x)
+    assert sorted(counts.tolist()) == [1.0, 1.0, 2.0]

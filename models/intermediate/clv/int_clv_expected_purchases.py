@@ -33,7 +33,9 @@ COLUMNS = {
 }
 
 
-def horizons(window_name: str, holdout_days: int, horizon_months: int) -> list[tuple[str, int, float]]:
+def horizons(
+    window_name: str, holdout_days: int, horizon_months: int
+) -> list[tuple[str, int, float]]:
     if window_name == "calibration":
         return [("days", holdout_days, float(holdout_days))]
     months = [("months", m, m * clv.DAYS_PER_MONTH) for m in range(1, horizon_months + 1)]
@@ -52,15 +54,16 @@ def model(dbt, session):
         params = clv.BgNbdParameters(fit.r, fit.alpha, fit.a, fit.b)
         window = summaries[summaries["window_name"] == fit.window_name]
         # Day-granularity summaries repeat: compute each distinct (x, t_x, T) once.
-        triples = window[["repeat_purchase_days", "recency_weeks", "age_weeks"]].to_numpy(
-            dtype=np.float64
+        (x, t_x, big_t), inverse, _ = clv.distinct_rows(
+            *(
+                window[column].to_numpy(dtype=np.float64)
+                for column in ("repeat_purchase_days", "recency_weeks", "age_weeks")
+            )
         )
-        distinct, inverse = np.unique(triples, axis=0, return_inverse=True)
-        x, t_x, big_t = distinct[:, 0], distinct[:, 1], distinct[:, 2]
         for unit, length, days in horizons(fit.window_name, holdout_days, horizon_months):
-            expected = clv.expected_purchases(
-                params, days / clv.DAYS_PER_TIME_UNIT, x, t_x, big_t
-            )[inverse.reshape(-1)]
+            expected = clv.expected_purchases(params, days / clv.DAYS_PER_TIME_UNIT, x, t_x, big_t)[
+                inverse
+            ]
             parts.append(
                 pd.DataFrame(
                     {
