@@ -61,9 +61,8 @@ def model(dbt, session):
             )
         )
         for unit, length, days in horizons(fit.window_name, holdout_days, horizon_months):
-            expected = clv.expected_purchases(params, days / clv.DAYS_PER_TIME_UNIT, x, t_x, big_t)[
-                inverse
-            ]
+            weeks = days / clv.DAYS_PER_TIME_UNIT
+            expected = clv.expected_purchases(params, weeks, x, t_x, big_t)[inverse]
             parts.append(
                 pd.DataFrame(
                     {
