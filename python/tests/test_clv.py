@@ -164,3 +164,16 @@ def test_distinct_rows_rebuild_every_row_and_count_repeats():
     (dx, dt), inverse, counts = clv.distinct_rows(x, t_x)
     assert np.array_equal(dx[inverse], x) and np.array_equal(dt[inverse], t_x)
     assert sorted(counts.tolist()) == [1.0, 1.0, 2.0]
+
+
+def test_the_fit_benchmark_fits_what_it_simulates():
+    from omniscore.clv_report import BENCHMARK_BGNBD, BENCHMARK_SPEND, time_fit
+
+    timing = time_fit(20_000, day_granularity=True, seed=3)
+    assert timing.distinct_summaries < 20_000
+    assert timing.fit_seconds > 0 and timing.fit_cpu_seconds > 0
+    for name in ("r", "alpha", "a", "b"):
+        fitted, true = getattr(timing.fit.bgnbd.params, name), getattr(BENCHMARK_BGNBD, name)
+        assert fitted == pytest.approx(true, rel=0.25), name
+    spend = timing.fit.gamma_gamma.params
+    assert spend.population_mean == pytest.approx(BENCHMARK_SPEND.population_mean, rel=0.1)
