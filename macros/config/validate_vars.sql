@@ -30,10 +30,21 @@
         ('omniscore__future_tolerance_hours', 0),
         ('omniscore__identifier_max_persons', 2),
         ('omniscore__lookback_days', 0),
+        ('omniscore__clv_holdout_days', 1),
+        ('omniscore__clv_horizon_months', 1),
+        ('omniscore__clv_min_customers', 10),
+        ('omniscore__clv_min_repeat_customers', 2),
     ] -%}
         {%- set value = var(name) -%}
         {%- if value is boolean or not (value is number and value == value | int and value >= minimum) -%}
             {%- do problems.append(name ~ "=" ~ value ~ " is not an integer >= " ~ minimum) -%}
+        {%- endif -%}
+    {%- endfor -%}
+
+    {%- for name in ['omniscore__clv_monthly_discount_rate', 'omniscore__clv_margin'] -%}
+        {%- set value = var(name) -%}
+        {%- if value is boolean or value is not number or value < 0 or value > 1 -%}
+            {%- do problems.append(name ~ "=" ~ value ~ " is not a number in [0, 1]") -%}
         {%- endif -%}
     {%- endfor -%}
 

@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "omniscore.rescore",
     "omniscore.summary",
     "omniscore.benchmark",
+    "omniscore.clv_report",
 )
 
 

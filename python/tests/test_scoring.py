@@ -135,7 +135,11 @@ def scored(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 def test_both_models_are_fitted_and_evaluated_on_a_later_holdout(scored):
-    metrics = query(scored["first"], "select * from marts.model_metrics")
+    # The lifetime-value family's rows (test_clv_cdnow.py checks them) are left out.
+    metrics = query(
+        scored["first"],
+        "select * from marts.model_metrics where model_name != 'clv_bgnbd_gamma_gamma'",
+    )
     assert set(metrics["model_name"]) == {"propensity", "churn_risk"}
     auc = metrics[(metrics["metric_name"] == "auc") & (metrics["split"] == "holdout")]
     assert len(auc) == 2

@@ -58,3 +58,18 @@ def test_an_integer_setting_must_be_a_number(tmp_path, value):
     ok, output = check_settings(tmp_path, {"omniscore__lookback_days": value})
     assert not ok
     assert "omniscore__lookback_days" in output
+
+
+def test_bad_lifetime_value_settings_are_named(tmp_path):
+    bad = {
+        "omniscore__clv_holdout_days": 0,
+        "omniscore__clv_horizon_months": "12",
+        "omniscore__clv_monthly_discount_rate": 1.5,
+        "omniscore__clv_margin": -0.1,
+        "omniscore__clv_min_customers": 5,
+        "omniscore__clv_min_repeat_customers": 1,
+    }
+    ok, output = check_settings(tmp_path, bad)
+    assert not ok
+    for name in bad:
+        assert name in output, f"{name} not named in:\n{output}"

@@ -445,3 +445,32 @@ def test_summary_reports_the_built_warehouse(warehouses, capsys):
     (files_row,) = sections["Files"]
     assert int(files_row[0].replace(",", "")) == landed_files
     assert files_row[-1] == "0"  # not reconciled
+
+
+def test_lifetime_value_without_enough_data_builds_with_reasons(warehouses, tmp_path):
+    """300 customers over 6 days are too few to fit BG/NBD (omniscore__clv_min_customers):
+    the build passes, no parameters version is written, and every person of dim_customers
+    has a customer_value row without a value and with its reason; a refusal of profiling
+    comes first. The holdout figure has nothing to draw (exit 1)."""
+    full = warehouses["full"]
+    with connect(full) as con:
+        (versions,) = con.execute("select count(*) from marts.clv_model_parameters").fetchone()
+        (customers,) = con.execute("select count(*) from marts.dim_customers").fetchone()
+        rows = con.execute(
+            "select value.not_scored_reason, value.value_tier, "
+            "coalesce(customers.is_profiling_consented, true) as may_profile, "
+            "count(*), count(value.clv), count(value.p_alive), count(value.model_version) "
+            "from marts.customer_value as value "
+            "inner join marts.dim_customers as customers "
+            "on value.customer_id = customers.customer_id group by all"
+        ).fetchall()
+    assert versions == 0
+    assert sum(row[3] for row in rows) == customers
+    assert all(valued == alive == version == 0 for *_, valued, alive, version in rows)
+    by_reason = {(reason, tier, may_profile) for reason, tier, may_profile, *_ in rows}
+    assert ("model_not_fitted", "not_scored", True) in by_reason
+    assert ("no_purchases", "no_purchases", True) in by_reason
+    for reason, _, may_profile in by_reason:
+        assert (reason == "profiling_not_consented") == (not may_profile)
+    assert main(["clv-plot", "--db", str(full), "--out", str(tmp_path / "clv.png")]) == 1
+    assert not (tmp_path / "clv.png").exists()

@@ -20,6 +20,35 @@ scoring as (
     select * from {{ ref('int_scoring_calibration') }}
 ),
 
+lifetime_value as (
+    select * from {{ ref('int_clv_calibration') }}
+),
+
+unioned as (
+    {#- One branch per model family, columns listed so their order cannot differ. #}
+    select
+        model_name,
+        model_version,
+        split,
+        bucket,
+        bucket_label,
+        row_count,
+        mean_predicted,
+        mean_observed
+    from scoring
+    union all
+    select
+        model_name,
+        model_version,
+        split,
+        bucket,
+        bucket_label,
+        row_count,
+        mean_predicted,
+        mean_observed
+    from lifetime_value
+),
+
 final as (
     select
         cast(model_name as {{ dbt.type_string() }}) as model_name,
@@ -30,7 +59,7 @@ final as (
         cast(row_count as {{ dbt.type_bigint() }}) as row_count,
         cast(mean_predicted as double) as mean_predicted,
         cast(mean_observed as double) as mean_observed
-    from scoring
+    from unioned
 )
 
 select * from final

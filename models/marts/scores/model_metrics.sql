@@ -22,6 +22,35 @@ scoring as (
     select * from {{ ref('int_scoring_metrics') }}
 ),
 
+lifetime_value as (
+    select * from {{ ref('int_clv_metrics') }}
+),
+
+unioned as (
+    {#- One branch per model family, columns listed so their order cannot differ. #}
+    select
+        model_name,
+        model_version,
+        split,
+        metric_name,
+        metric_value,
+        window_start_date,
+        window_end_date,
+        row_count
+    from scoring
+    union all
+    select
+        model_name,
+        model_version,
+        split,
+        metric_name,
+        metric_value,
+        window_start_date,
+        window_end_date,
+        row_count
+    from lifetime_value
+),
+
 final as (
     select
         cast(model_name as {{ dbt.type_string() }}) as model_name,
@@ -33,7 +62,7 @@ final as (
         cast(window_end_date as date) as window_end_date,
         cast(row_count as {{ dbt.type_bigint() }}) as row_count,
         cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S") }}' as {{ dbt.type_timestamp() }}) as computed_at
-    from scoring
+    from unioned
 )
 
 select * from final

@@ -1,0 +1,39 @@
+{#
+    One row per fitted version of the lifetime-value model (BG/NBD + Gamma-Gamma): this
+    build's `scoring` fit (what customer_value uses) and `calibration` fit (checked on the
+    holdout). No row for a window too small to fit.
+#}
+
+with
+
+fits as (
+    select * from {{ ref('int_clv_model_fits') }}
+),
+
+final as (
+    select
+        -- keys
+        cast(model_version as {{ dbt.type_string() }}) as model_version,
+        -- attributes
+        cast(model_name as {{ dbt.type_string() }}) as model_name,
+        cast(window_name as {{ dbt.type_string() }}) as window_name,
+        cast(calibration_start_date as date) as calibration_start_date,
+        cast(calibration_end_date as date) as calibration_end_date,
+        cast(time_unit as {{ dbt.type_string() }}) as time_unit,
+        -- BG/NBD
+        cast(row_count as {{ dbt.type_bigint() }}) as row_count,
+        cast(r as double) as r,
+        cast(alpha as double) as alpha,
+        cast(a as double) as a,
+        cast(b as double) as b,
+        cast(bgnbd_log_likelihood as double) as bgnbd_log_likelihood,
+        -- Gamma-Gamma
+        cast(gamma_gamma_row_count as {{ dbt.type_bigint() }}) as gamma_gamma_row_count,
+        cast(p as double) as p,
+        cast(q as double) as q,
+        cast(gamma as double) as gamma,
+        cast(gamma_gamma_log_likelihood as double) as gamma_gamma_log_likelihood
+    from fits
+)
+
+select * from final
