@@ -169,12 +169,12 @@ def load_taxonomy(path: Path = TAXONOMY_SEED) -> dict[str, set[str]]:
 
 
 def _csv_source(path: Path, delimiter: str) -> str:
-    # Every column as text; rows with too few fields are padded, unreadable ones skipped
+    # Every column as text; rows that cannot be read (wrong field count) are skipped
     # (dbt quarantines them with a reason; here only the file's overall shape matters).
     return (
         f"read_csv({_literal(str(path))}, all_varchar = true, header = true, "
         f"delim = {_literal(delimiter)}, quote = '\"', escape = '\"', strict_mode = false, "
-        "null_padding = true, ignore_errors = true)"
+        "ignore_errors = true)"
     )
 
 
@@ -293,21 +293,28 @@ def raw_file_metrics(
             "null_rate",
             f"1 - {_rate(non_empty(column), readable)}" if column in available else "",
         )
-    for column, formats in spec.get("timestamps", {}).items():
-        if column in available:
-            parses = _timestamp_parses(ref(column), formats)
-            metric(column, "parse_rate", _rate(parses, non_empty(column)))
-        else:
+    def parse_metrics(column: str, parses: str | None) -> None:
+        # parse_rate: among written values (a changed format drives it to 0);
+        # unparsed_rate: among all rows (what staging would quarantine for this column).
+        if parses is None:
             metric(column, "parse_rate", "")
+            metric(column, "unparsed_rate", "")
+            return
+        metric(column, "parse_rate", _rate(parses, f"{readable} and {non_empty(column)}"))
+        metric(column, "unparsed_rate", f"1 - {_rate(f'not {non_empty(column)} or {parses}', readable)}")
+
+    for column, formats in spec.get("timestamps", {}).items():
+        available_here = column in available
+        parse_metrics(column, _timestamp_parses(ref(column), formats) if available_here else None)
     for column, number in spec.get("numbers", {}).items():
         if column in available:
             parsed = _number(ref(column), number["decimal_separator"])
-            metric(column, "parse_rate", _rate(f"{parsed} is not null", non_empty(column)))
+            parse_metrics(column, f"{parsed} is not null")
             if number.get("range"):
                 metric(column, "min", f"min({parsed})")
                 metric(column, "max", f"max({parsed})")
         else:
-            metric(column, "parse_rate", "")
+            parse_metrics(column, None)
             if number.get("range"):
                 metric(column, "min", "")
                 metric(column, "max", "")
@@ -333,10 +340,11 @@ def raw_file_metrics(
     columns = [description[0] for description in cursor.description]
     row = cursor.fetchone()
     frame = pd.DataFrame([row], columns=columns)
-    # Rates and bounds as floats (a column the file lacks is NaN, which fails its check).
+    # Rates and bounds as floats (a column the file lacks is NaN, which fails its check),
+    # rounded so that 1 - 0.95 compares equal to 0.05.
     for column in columns:
         if column != "row_count" and not column.endswith("__present"):
-            frame[column] = frame[column].astype("float64")
+            frame[column] = frame[column].astype("float64").round(9)
     return frame
 
 
