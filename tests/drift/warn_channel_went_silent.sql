@@ -22,21 +22,28 @@ latest_day as (
     from volumes
 ),
 
-per_channel as (
+dated as (
     select
         volumes.channel,
+        volumes.interactions,
+        {{ dbt.datediff('volumes.occurred_date', 'latest_day.last_date', 'day') }}
+            as days_before_latest
+    from volumes
+    cross join latest_day
+),
+
+per_channel as (
+    select
+        channel,
         sum(
             case
-                when {{ dbt.datediff('volumes.occurred_date', 'latest_day.last_date', 'day') }}
-                    < {{ var('omniscore__silent_channel_days') }}
-                    then volumes.interactions
+                when days_before_latest < {{ var('omniscore__silent_channel_days') }} then interactions
                 else 0
             end
         ) as recent_interactions,
-        sum(volumes.interactions) as all_interactions
-    from volumes
-    cross join latest_day
-    group by volumes.channel
+        sum(interactions) as all_interactions
+    from dated
+    group by channel
 )
 
 select
