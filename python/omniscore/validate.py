@@ -61,6 +61,51 @@ RESULTS_TABLE = "audit.dq_validation_results"
 MAX_PROFILE_ROWS = 10_000
 # Marker of a report folder this command wrote, so that a rebuild only clears its own.
 REPORT_MARKER = ".omniscore-validation"
+# Front-end packages the report's pages load (`make report-assets` puts them here, from the
+# npm registry); the pages are rewritten to use these copies so the report works offline.
+REPORT_ASSETS_DIR = Path(
+    os.environ.get("OMNISCORE_REPORT_ASSETS") or PROJECT_DIR / ".venv" / "report-assets"
+)
+# CDN address in GX's page templates -> file in the npm package of the same version.
+REPORT_ASSET_FILES = {
+    "https://code.jquery.com/jquery-3.7.1.min.js": "jquery/dist/jquery.min.js",
+    "https://stackpath.bootstrapcdn.com/bootstrap/4.3.1/js/bootstrap.min.js": (
+        "bootstrap/dist/js/bootstrap.min.js"
+    ),
+    "https://maxcdn.bootstrapcdn.com/bootstrap/4.3.1/css/bootstrap.min.css": (
+        "bootstrap/dist/css/bootstrap.min.css"
+    ),
+    "https://cdnjs.cloudflare.com/ajax/libs/popper.js/1.12.9/umd/popper.min.js": (
+        "popper.js/dist/umd/popper.min.js"
+    ),
+    "https://unpkg.com/bootstrap-table@1.19.1/dist/bootstrap-table.min.js": (
+        "bootstrap-table/dist/bootstrap-table.min.js"
+    ),
+    "https://unpkg.com/bootstrap-table@1.19.1/dist/bootstrap-table.min.css": (
+        "bootstrap-table/dist/bootstrap-table.min.css"
+    ),
+    "https://unpkg.com/bootstrap-table@1.19.1/dist/extensions/filter-control/"
+    "bootstrap-table-filter-control.min.js": (
+        "bootstrap-table/dist/extensions/filter-control/bootstrap-table-filter-control.min.js"
+    ),
+    "https://unpkg.com/bootstrap-table@1.19.0/dist/extensions/filter-control/"
+    "bootstrap-table-filter-control.min.css": (
+        "bootstrap-table/dist/extensions/filter-control/bootstrap-table-filter-control.min.css"
+    ),
+    "https://unpkg.com/bootstrap-table@1.19.0/dist/extensions/filter-control/"
+    "bootstrap-table-filter-control.css": (
+        "bootstrap-table/dist/extensions/filter-control/bootstrap-table-filter-control.css"
+    ),
+    "https://cdnjs.cloudflare.com/ajax/libs/bootstrap-datepicker/1.9.0/js/"
+    "bootstrap-datepicker.min.js": "bootstrap-datepicker/dist/js/bootstrap-datepicker.min.js",
+    "https://cdnjs.cloudflare.com/ajax/libs/bootstrap-datepicker/1.9.0/css/"
+    "bootstrap-datepicker.min.css": "bootstrap-datepicker/dist/css/bootstrap-datepicker.min.css",
+    # The status icons (the stylesheet loads its fonts from ../webfonts/, copied too).
+    "https://cdnjs.cloudflare.com/ajax/libs/font-awesome/6.6.0/css/all.min.css": (
+        "@fortawesome/fontawesome-free/css/all.min.css"
+    ),
+}
+REPORT_ASSET_FOLDERS = ("@fortawesome/fontawesome-free/webfonts",)
 CHROMIUM = Path("/usr/bin/chromium")
 # Switches for a headless Chromium that talks to nothing on the network.
 CHROMIUM_FLAGS = (
@@ -435,7 +480,10 @@ def _gx_context(report_dir: Path) -> Any:
                     "class_name": "TupleFilesystemStoreBackend",
                     "base_directory": str(report_dir),
                 },
-                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+                "site_index_builder": {
+                    "class_name": "DefaultSiteIndexBuilder",
+                    "show_how_to_buttons": False,
+                },
             }
         },
     )
@@ -452,6 +500,8 @@ def _gx_suite(suite: SuiteFile) -> Any:
         configured["severity"] = (
             "critical" if expectation["meta"]["severity"] == "error" else "warning"
         )
+        # The report shows an expectation's notes: its severity and why it exists.
+        configured["notes"] = f"**{expectation['meta']['severity']}**: {expectation['meta']['note']}"
         expectations.append(configured)
     return ExpectationSuite(
         name=suite.name, expectations=expectations, meta=suite.definition.get("meta", {})
@@ -517,15 +567,23 @@ class SuiteRunner:
             for suite in suites
         }
 
-    def validate(self, suite: str, data_asset: str, frame: pd.DataFrame) -> list[Outcome]:
+    def validate(
+        self, suite: str, data_asset: str, frame: pd.DataFrame, run: ValidationRun
+    ) -> list[Outcome]:
         import great_expectations as gx
+        from great_expectations.core.run_identifier import RunIdentifier
 
         asset = self.data_source.add_dataframe_asset(name=_asset_name(data_asset))
         batch = asset.add_batch_definition_whole_dataframe("whole")
         definition = self.context.validation_definitions.add(
             gx.ValidationDefinition(name=f"{suite} on {data_asset}", data=batch, suite=self.suites[suite])
         )
-        result = definition.run(batch_parameters={"dataframe": frame}, result_format="SUMMARY")
+        result = definition.run(
+            batch_parameters={"dataframe": frame},
+            result_format="SUMMARY",
+            # The report lists results under the run id that dq_validation_results carries.
+            run_id=RunIdentifier(run_name=run.run_id, run_time=run.started_at),
+        )
         outcomes = []
         for expectation_result in result.results:
             config = expectation_result.expectation_config
@@ -564,6 +622,41 @@ def _prepare_report_dir(report_dir: Path) -> None:
     )
 
 
+def localise_report_assets(report_dir: Path, assets_dir: Path = REPORT_ASSETS_DIR) -> bool:
+    """Point the report's pages at local copies of the scripts and styles they load.
+
+    GX's pages load jQuery, Bootstrap and bootstrap-table from public CDNs and draw the
+    index's tables with them: offline (or behind a proxy) the index shows no results. The
+    files are copied into ``static/vendor/`` and every page is rewritten to use them, so the
+    folder is self-contained. Icons, charts and the dark theme still come from CDNs (the
+    results read the same without them). Returns False, leaving the CDN addresses, when the
+    packages are not installed.
+    """
+    missing = [rel for rel in REPORT_ASSET_FILES.values() if not (assets_dir / rel).is_file()]
+    if missing:
+        log.warning(
+            "report assets missing from %s (%s): the report loads its scripts from public "
+            "CDNs; `make report-assets` installs them",
+            assets_dir,
+            missing[0],
+        )
+        return False
+    vendor = report_dir / "static" / "vendor"
+    for rel in REPORT_ASSET_FILES.values():
+        target = vendor / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(assets_dir / rel, target)
+    for folder in REPORT_ASSET_FOLDERS:
+        shutil.copytree(assets_dir / folder, vendor / folder, dirs_exist_ok=True)
+    for page in report_dir.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        for url, rel in REPORT_ASSET_FILES.items():
+            if url in text:
+                text = text.replace(url, Path(os.path.relpath(vendor / rel, page.parent)).as_posix())
+        page.write_text(text, encoding="utf-8")
+    return True
+
+
 def run_validation(
     *,
     raw_dir: Path | None,
@@ -598,7 +691,7 @@ def run_validation(
                     data_asset = path.relative_to(raw_dir).as_posix()
                     log.debug("validating %s with %s", data_asset, suite.name)
                     frame = raw_file_metrics(con, path, suite.raw_spec, taxonomy)
-                    run.outcomes += runner.validate(suite.name, data_asset, frame)
+                    run.outcomes += runner.validate(suite.name, data_asset, frame, run)
                     run.validated_assets[suite.name] += 1
                 log.info("%s: %d file(s)", suite.name, run.validated_assets[suite.name])
 
@@ -611,13 +704,14 @@ def run_validation(
             for suite in relation_suites:
                 assert suite.query is not None
                 frame = relation_metrics(con, suite.query, suite.name)
-                run.outcomes += runner.validate(suite.name, suite.name, frame)
+                run.outcomes += runner.validate(suite.name, suite.name, frame, run)
                 run.validated_assets[suite.name] += 1
                 log.info("%s: %d profile row(s)", suite.name, len(frame))
         finally:
             con.close()
 
     runner.build_report()
+    localise_report_assets(report_dir)
     run.report_index = report_dir / "index.html"
     return run
 
