@@ -246,8 +246,8 @@ def _jsonl_source(path: Path, fields: dict[str, str]) -> tuple[str, str]:
         for name, json_path in fields.items()
     )
     present = ", ".join(
-        f"count(*) filter (where case when is_valid_json then json_exists(line, {_literal(json_path)}) end) "
-        f"as {_identifier(name)}"
+        "count(*) filter (where case when is_valid_json then "
+        f"json_exists(line, {_literal(json_path)}) end) as {_identifier(name)}"
         for name, json_path in fields.items()
     )
     lines = _jsonl_lines(path)
@@ -338,6 +338,7 @@ def raw_file_metrics(
             "null_rate",
             f"1 - {_rate(non_empty(column), readable)}" if column in available else "",
         )
+
     def parse_metrics(column: str, parses: str | None) -> None:
         # parse_rate: among written values (a changed format drives it to 0);
         # unparsed_rate: among all rows (what staging would quarantine for this column).
@@ -346,7 +347,8 @@ def raw_file_metrics(
             metric(column, "unparsed_rate", "")
             return
         metric(column, "parse_rate", _rate(parses, f"{readable} and {non_empty(column)}"))
-        metric(column, "unparsed_rate", f"1 - {_rate(f'not {non_empty(column)} or {parses}', readable)}")
+        parsed_or_empty = _rate(f"not {non_empty(column)} or {parses}", readable)
+        metric(column, "unparsed_rate", f"1 - {parsed_or_empty}")
 
     for column, formats in spec.get("timestamps", {}).items():
         available_here = column in available
@@ -501,7 +503,8 @@ def _gx_suite(suite: SuiteFile) -> Any:
             "critical" if expectation["meta"]["severity"] == "error" else "warning"
         )
         # The report shows an expectation's notes: its severity and why it exists.
-        configured["notes"] = f"**{expectation['meta']['severity']}**: {expectation['meta']['note']}"
+        meta = expectation["meta"]
+        configured["notes"] = f"**{meta['severity']}**: {meta['note']}"
         expectations.append(configured)
     return ExpectationSuite(
         name=suite.name, expectations=expectations, meta=suite.definition.get("meta", {})
@@ -576,7 +579,9 @@ class SuiteRunner:
         asset = self.data_source.add_dataframe_asset(name=_asset_name(data_asset))
         batch = asset.add_batch_definition_whole_dataframe("whole")
         definition = self.context.validation_definitions.add(
-            gx.ValidationDefinition(name=f"{suite} on {data_asset}", data=batch, suite=self.suites[suite])
+            gx.ValidationDefinition(
+                name=f"{suite} on {data_asset}", data=batch, suite=self.suites[suite]
+            )
         )
         result = definition.run(
             batch_parameters={"dataframe": frame},
@@ -652,7 +657,8 @@ def localise_report_assets(report_dir: Path, assets_dir: Path = REPORT_ASSETS_DI
         text = page.read_text(encoding="utf-8")
         for url, rel in REPORT_ASSET_FILES.items():
             if url in text:
-                text = text.replace(url, Path(os.path.relpath(vendor / rel, page.parent)).as_posix())
+                local = Path(os.path.relpath(vendor / rel, page.parent)).as_posix()
+                text = text.replace(url, local)
         page.write_text(text, encoding="utf-8")
     return True
 
