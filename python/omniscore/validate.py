@@ -226,10 +226,13 @@ def _csv_source(path: Path, delimiter: str) -> str:
 def _jsonl_lines(path: Path) -> str:
     """A JSONL file's non-blank lines (BOM and CR stripped) and whether each is an object."""
     return f"""
-        with lines as (
+        with split_lines as (
+            select unnest(string_split(content, chr(10))) as line
+            from read_text({_literal(str(path))})
+        ),
+        lines as (
             select trim(replace(line, chr(65279), ''), chr(13) || ' ') as line
-            from read_text({_literal(str(path))}) as files,
-                unnest(string_split(files.content, chr(10))) as split(line)
+            from split_lines
         )
         select line, coalesce(json_valid(line) and left(line, 1) = '{{', false) as is_valid_json
         from lines
