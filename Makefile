@@ -18,21 +18,48 @@ export OMNISCORE_RAW_DIR ?= data/raw
 export OMNISCORE_DB ?= data/omniscore.duckdb
 TRUTH_DIR := $(dir $(OMNISCORE_RAW_DIR:%/=%))truth
 
-.PHONY: help venv demo generate build rescore summary evaluate test lint test-python test-dbt benchmark lock clean
+.PHONY: help venv demo generate build rescore freshness summary evaluate validate \
+	report-screenshot chromium report-assets test lint test-python test-dbt benchmark lock clean
 
 help:
 	@echo "make demo       set up, generate sample exports, build the warehouse, evaluate, summarise"
 	@echo "make test       every check: ruff, sqlfluff, pytest (generator, CLI, dbt end-to-end)"
+	@echo "make validate   Great Expectations suites on the landed files and the warehouse"
 	@echo "make benchmark  generation + build times and peak memory (SIZES='10000 100000')"
 	@echo "make clean      remove generated data and build artefacts (keeps .venv)"
 
-venv: $(STAMP)
+venv: $(STAMP) report-assets
 $(STAMP): requirements.lock pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed: $(PYTHON) not found"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)
+
+# The scripts and styles the validation report's pages load (GX links them from public
+# CDNs; `omniscore validate` points the pages at these copies so the report works offline).
+# Versions are the ones GX 1.24's page templates name (after changing them, remove
+# .venv/report-assets). From the npm registry with npm.
+REPORT_ASSETS := $(VENV)/report-assets
+REPORT_ASSET_PACKAGES := jquery@3.7.1 bootstrap@4.3.1 popper.js@1.12.9 bootstrap-table@1.19.1 \
+	bootstrap-datepicker@1.9.0 @fortawesome/fontawesome-free@6.6.0
+report-assets: $(REPORT_ASSETS)/.installed
+$(REPORT_ASSETS)/.installed:
+	@command -v npm >/dev/null || { echo "npm is needed for the report's assets"; exit 1; }
+	rm -rf $(REPORT_ASSETS) && mkdir -p $(REPORT_ASSETS)/.packs
+	cd $(REPORT_ASSETS)/.packs && npm pack --silent $(REPORT_ASSET_PACKAGES) >/dev/null
+	for spec in $(REPORT_ASSET_PACKAGES); do \
+	    name=$${spec%@*}; tarball=$$(echo "$$name" | sed 's|^@||; s|/|-|')-$${spec##*@}.tgz; \
+	    mkdir -p $(REPORT_ASSETS)/$$name; \
+	    tar xzf $(REPORT_ASSETS)/.packs/$$tarball -C $(REPORT_ASSETS)/$$name --strip-components=1; \
+	done
+	rm -rf $(REPORT_ASSETS)/.packs
+	touch $@
+
+# Debian's Chromium, for the test that opens the validation report as a person would and
+# for `make report-screenshot`. Installed once (needs root, as on CI).
+chromium:
+	@[ -x /usr/bin/chromium ] || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
 
 generate: venv
 	rm -rf $(OMNISCORE_RAW_DIR) $(TRUTH_DIR)
@@ -53,7 +80,21 @@ evaluate: venv
 rescore: venv
 	$(BIN)/omniscore rescore --back 1 --every 28
 
-demo: generate build rescore evaluate summary
+# Has a file landed recently on every channel? (newest file's modification time)
+freshness: venv
+	$(BIN)/dbt source freshness
+
+# Great Expectations suites: every landed file and the staging / mart relations; writes the
+# report to data/validation/ and appends to audit.dq_validation_results.
+validate: venv
+	$(BIN)/omniscore validate
+
+# The README's picture of the report (docs/img/validation-report.png), from the demo data.
+report-screenshot: venv chromium
+	$(BIN)/omniscore validate --screenshot docs/img/validation-report.png
+
+demo: generate build freshness rescore evaluate validate summary
+	@echo "Validation report: $(CURDIR)/data/validation/index.html"
 
 lint: venv
 	$(BIN)/ruff check python
@@ -64,7 +105,7 @@ lint: venv
 	OMNISCORE_DB=$$lint_dir/lint.duckdb $(BIN)/sqlfluff lint models tests --processes 2 || status=$$?; \
 	rm -rf $$lint_dir; exit $$status
 
-test: venv lint
+test: venv chromium lint
 	$(BIN)/pytest -q
 
 benchmark: venv

@@ -34,6 +34,12 @@
         ('omniscore__clv_horizon_months', 1),
         ('omniscore__clv_min_customers', 10),
         ('omniscore__clv_min_repeat_customers', 2),
+        ('omniscore__freshness_warn_hours', 1),
+        ('omniscore__freshness_error_hours', 1),
+        ('omniscore__volume_trailing_days', 2),
+        ('omniscore__volume_min_history_days', 2),
+        ('omniscore__silent_channel_days', 1),
+        ('omniscore__quarantine_rate_min_rows', 1),
     ] -%}
         {%- set value = var(name) -%}
         {%- if value is boolean or not (value is number and value == value | int and value >= minimum) -%}
@@ -47,6 +53,24 @@
             {%- do problems.append(name ~ "=" ~ value ~ " is not a number in [0, 1]") -%}
         {%- endif -%}
     {%- endfor -%}
+    {%- set warn_hours = var('omniscore__freshness_warn_hours') -%}
+    {%- set error_hours = var('omniscore__freshness_error_hours') -%}
+    {%- if warn_hours is number and error_hours is number and error_hours < warn_hours -%}
+        {%- do problems.append("omniscore__freshness_error_hours=" ~ error_hours ~ " is less than omniscore__freshness_warn_hours=" ~ warn_hours) -%}
+    {%- endif -%}
+    {%- set history = var('omniscore__volume_min_history_days') -%}
+    {%- set trailing = var('omniscore__volume_trailing_days') -%}
+    {%- if history is number and trailing is number and history > trailing -%}
+        {%- do problems.append("omniscore__volume_min_history_days=" ~ history ~ " is more than omniscore__volume_trailing_days=" ~ trailing) -%}
+    {%- endif -%}
+    {%- set sd_threshold = var('omniscore__volume_sd_threshold') -%}
+    {%- if sd_threshold is boolean or not (sd_threshold is number and sd_threshold > 0) -%}
+        {%- do problems.append("omniscore__volume_sd_threshold=" ~ sd_threshold ~ " is not a number > 0") -%}
+    {%- endif -%}
+    {%- set quarantine_rate = var('omniscore__quarantine_rate_warn') -%}
+    {%- if quarantine_rate is boolean or not (quarantine_rate is number and 0 <= quarantine_rate < 1) -%}
+        {%- do problems.append("omniscore__quarantine_rate_warn=" ~ quarantine_rate ~ " is not a share from 0 to below 1") -%}
+    {%- endif -%}
 
     {%- if (var('omniscore__raw_dir') | string | trim) == '' -%}
         {%- do problems.append("omniscore__raw_dir is empty") -%}

@@ -16,6 +16,7 @@ COMMAND_MODULES = (
     "omniscore.generate",
     "omniscore.evaluate",
     "omniscore.rescore",
+    "omniscore.validate",
     "omniscore.summary",
     "omniscore.benchmark",
     "omniscore.clv_report",

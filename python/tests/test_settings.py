@@ -73,3 +73,27 @@ def test_bad_lifetime_value_settings_are_named(tmp_path):
     assert not ok
     for name in bad:
         assert name in output, f"{name} not named in:\n{output}"
+
+
+def test_every_bad_data_quality_setting_is_named(tmp_path):
+    bad = {
+        "omniscore__freshness_warn_hours": 0,
+        "omniscore__volume_trailing_days": 1,
+        "omniscore__volume_sd_threshold": -2,
+        "omniscore__silent_channel_days": "3",
+        "omniscore__quarantine_rate_warn": 1.5,
+        "omniscore__quarantine_rate_min_rows": 0,
+    }
+    ok, output = check_settings(tmp_path, bad)
+    assert not ok
+    for name in bad:
+        assert name in output, f"{name} not named in:\n{output}"
+
+
+def test_freshness_error_hours_must_not_be_below_warn_hours(tmp_path):
+    ok, output = check_settings(
+        tmp_path,
+        {"omniscore__freshness_warn_hours": 48, "omniscore__freshness_error_hours": 24},
+    )
+    assert not ok
+    assert "omniscore__freshness_error_hours=24 is less than" in output

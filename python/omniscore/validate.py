@@ -1,0 +1,909 @@
+"""`omniscore validate`: run the Great Expectations suites of `expectations/`.
+
+Every suite is reviewed JSON in ``expectations/<layer>/<name>.json`` and is loaded into an
+ephemeral GX context at run time. A suite never sees a whole big table: it validates a
+small frame that DuckDB computes first, so memory stays flat whatever the data size.
+
+* **raw** suites (one per file type) run once per landed file. DuckDB reads the file with
+  every column as text and reduces it to one row of metrics (``row_count``,
+  ``<column>__present``, ``__null_rate``, ``__parse_rate``, ``__mapped_rate``,
+  ``__in_set_rate``, ``__min``/``__max``); the suite's ``meta.raw_files`` says which
+  columns get which metric. Only one file is read at a time.
+* **staging** and **marts** suites validate the result of the aggregate query beside
+  them (``<name>.sql``), run on the warehouse opened read-only; a query may return at most
+  ``MAX_PROFILE_ROWS`` rows.
+
+Each expectation carries ``meta.severity`` (``error`` or ``warning``) and ``meta.note``
+(why it exists). Results go to a GX Data Docs site (the report) and are appended, in one
+short transaction at the end, to ``audit.dq_validation_results``. The command exits 1 when
+an error-level expectation fails; warnings are reported and do not block.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import logging
+import math
+import os
+import shutil
+import subprocess
+import tempfile
+import uuid
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from omniscore.warehouse import (
+    DB_HELP,
+    PROJECT_DIR,
+    connect,
+    db_path_from_env,
+    raw_dir_from_env,
+)
+
+log = logging.getLogger(__name__)
+
+EXPECTATIONS_DIR = PROJECT_DIR / "expectations"
+TAXONOMY_SEED = PROJECT_DIR / "seeds" / "interaction_taxonomy.csv"
+DEFAULT_REPORT_DIR = PROJECT_DIR / "data" / "validation"
+LAYERS = ("raw", "staging", "marts")
+SEVERITIES = ("error", "warning")
+RESULTS_TABLE = "audit.dq_validation_results"
+# A relation suite's query is an aggregate: more rows than this means it is not one.
+MAX_PROFILE_ROWS = 10_000
+# Marker of a report folder this command wrote, so that a rebuild only clears its own.
+REPORT_MARKER = ".omniscore-validation"
+# Front-end packages the report's pages load (`make report-assets` puts them here, from the
+# npm registry); the pages are rewritten to use these copies so the report works offline.
+REPORT_ASSETS_DIR = Path(
+    os.environ.get("OMNISCORE_REPORT_ASSETS") or PROJECT_DIR / ".venv" / "report-assets"
+)
+# CDN address in GX's page templates -> file in the npm package of the same version.
+REPORT_ASSET_FILES = {
+    "https://code.jquery.com/jquery-3.7.1.min.js": "jquery/dist/jquery.min.js",
+    "https://stackpath.bootstrapcdn.com/bootstrap/4.3.1/js/bootstrap.min.js": (
+        "bootstrap/dist/js/bootstrap.min.js"
+    ),
+    "https://maxcdn.bootstrapcdn.com/bootstrap/4.3.1/css/bootstrap.min.css": (
+        "bootstrap/dist/css/bootstrap.min.css"
+    ),
+    "https://cdnjs.cloudflare.com/ajax/libs/popper.js/1.12.9/umd/popper.min.js": (
+        "popper.js/dist/umd/popper.min.js"
+    ),
+    "https://unpkg.com/bootstrap-table@1.19.1/dist/bootstrap-table.min.js": (
+        "bootstrap-table/dist/bootstrap-table.min.js"
+    ),
+    "https://unpkg.com/bootstrap-table@1.19.1/dist/bootstrap-table.min.css": (
+        "bootstrap-table/dist/bootstrap-table.min.css"
+    ),
+    "https://unpkg.com/bootstrap-table@1.19.1/dist/extensions/filter-control/"
+    "bootstrap-table-filter-control.min.js": (
+        "bootstrap-table/dist/extensions/filter-control/bootstrap-table-filter-control.min.js"
+    ),
+    "https://unpkg.com/bootstrap-table@1.19.0/dist/extensions/filter-control/"
+    "bootstrap-table-filter-control.min.css": (
+        "bootstrap-table/dist/extensions/filter-control/bootstrap-table-filter-control.min.css"
+    ),
+    "https://unpkg.com/bootstrap-table@1.19.0/dist/extensions/filter-control/"
+    "bootstrap-table-filter-control.css": (
+        "bootstrap-table/dist/extensions/filter-control/bootstrap-table-filter-control.css"
+    ),
+    "https://cdnjs.cloudflare.com/ajax/libs/bootstrap-datepicker/1.9.0/js/"
+    "bootstrap-datepicker.min.js": "bootstrap-datepicker/dist/js/bootstrap-datepicker.min.js",
+    "https://cdnjs.cloudflare.com/ajax/libs/bootstrap-datepicker/1.9.0/css/"
+    "bootstrap-datepicker.min.css": "bootstrap-datepicker/dist/css/bootstrap-datepicker.min.css",
+    # The status icons (the stylesheet loads its fonts from ../webfonts/, copied too).
+    "https://cdnjs.cloudflare.com/ajax/libs/font-awesome/6.6.0/css/all.min.css": (
+        "@fortawesome/fontawesome-free/css/all.min.css"
+    ),
+}
+REPORT_ASSET_FOLDERS = ("@fortawesome/fontawesome-free/webfonts",)
+CHROMIUM = Path("/usr/bin/chromium")
+# Switches for a headless Chromium that talks to nothing on the network.
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
+
+RESULTS_DDL = f"""
+    create table if not exists {RESULTS_TABLE} (
+        run_id varchar not null,
+        run_started_at timestamp with time zone not null,
+        suite varchar not null,
+        data_asset varchar not null,
+        expectation_type varchar not null,
+        column_name varchar,
+        severity varchar not null,
+        success boolean not null,
+        observed_value varchar,
+        note varchar
+    )
+"""
+
+
+class ValidationSetupError(Exception):
+    """Something that keeps the suites from running (a bad suite file, a missing input)."""
+
+
+# --------------------------------------------------------------------------- suites
+
+
+@dataclass(frozen=True)
+class SuiteFile:
+    """One suite as read from ``expectations/``."""
+
+    name: str
+    layer: str
+    path: Path
+    definition: dict[str, Any]
+    query: str | None = None
+
+    @property
+    def raw_spec(self) -> dict[str, Any]:
+        return self.definition["meta"]["raw_files"]
+
+
+def load_suites(expectations_dir: Path = EXPECTATIONS_DIR) -> list[SuiteFile]:
+    """Every suite under ``expectations_dir/<layer>/``, checked for what the runner needs."""
+    suites = []
+    for layer in LAYERS:
+        for path in sorted((expectations_dir / layer).glob("*.json")):
+            definition = json.loads(path.read_text(encoding="utf-8"))
+            name = definition.get("name")
+            if name != f"{layer}.{path.stem}":
+                raise ValidationSetupError(f"{path}: name must be {layer}.{path.stem!r}")
+            for index, expectation in enumerate(definition.get("expectations") or []):
+                meta = expectation.get("meta") or {}
+                if meta.get("severity") not in SEVERITIES:
+                    raise ValidationSetupError(
+                        f"{path}: expectation {index} ({expectation.get('type')}) needs "
+                        f"meta.severity 'error' or 'warning'"
+                    )
+                if not str(meta.get("note") or "").strip():
+                    raise ValidationSetupError(
+                        f"{path}: expectation {index} ({expectation.get('type')}) needs "
+                        "meta.note saying why it exists"
+                    )
+            query = None
+            if layer == "raw":
+                if "raw_files" not in (definition.get("meta") or {}):
+                    raise ValidationSetupError(f"{path}: a raw suite needs meta.raw_files")
+            else:
+                sql_path = path.with_suffix(".sql")
+                if not sql_path.exists():
+                    raise ValidationSetupError(f"{path}: its query {sql_path.name} is missing")
+                query = sql_path.read_text(encoding="utf-8")
+            suites.append(SuiteFile(name, layer, path, definition, query))
+    if not suites:
+        raise ValidationSetupError(f"no suites found under {expectations_dir}")
+    return suites
+
+
+# ---------------------------------------------------------------- raw file metrics
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _identifier(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def load_taxonomy(path: Path = TAXONOMY_SEED) -> dict[str, set[str]]:
+    """Raw event names per channel, from the taxonomy seed."""
+    names: dict[str, set[str]] = {}
+    with path.open(newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            names.setdefault(row["channel"], set()).add(row["raw_event_name"])
+    return names
+
+
+def _csv_source(path: Path, delimiter: str) -> str:
+    # Every column as text; rows that cannot be read (wrong field count) are skipped
+    # (dbt quarantines them with a reason; here only the file's overall shape matters).
+    return (
+        f"read_csv({_literal(str(path))}, all_varchar = true, header = true, "
+        f"delim = {_literal(delimiter)}, quote = '\"', escape = '\"', strict_mode = false, "
+        "ignore_errors = true)"
+    )
+
+
+def _jsonl_lines(path: Path) -> str:
+    """A JSONL file's non-blank lines (BOM and CR stripped) and whether each is an object."""
+    return f"""
+        with split_lines as (
+            select unnest(string_split(content, chr(10))) as line
+            from read_text({_literal(str(path))})
+        ),
+        lines as (
+            select trim(replace(line, chr(65279), ''), chr(13) || ' ') as line
+            from split_lines
+        )
+        select line, coalesce(json_valid(line) and left(line, 1) = '{{', false) as is_valid_json
+        from lines
+        where line <> ''
+    """
+
+
+def _jsonl_source(path: Path, fields: dict[str, str]) -> tuple[str, str]:
+    """A JSONL file as one text column per field (JSON path) plus ``is_valid_json``, and a
+    query counting the valid lines that carry each field."""
+    extracted = ", ".join(
+        f"json_extract_string(case when is_valid_json then line end, {_literal(json_path)}) "
+        f"as {_identifier(name)}"
+        for name, json_path in fields.items()
+    )
+    present = ", ".join(
+        "count(*) filter (where case when is_valid_json then "
+        f"json_exists(line, {_literal(json_path)}) end) as {_identifier(name)}"
+        for name, json_path in fields.items()
+    )
+    lines = _jsonl_lines(path)
+    source = f"(select is_valid_json, {extracted} from ({lines}))"
+    return source, f"select {present} from ({lines})"
+
+
+def _timestamp_parses(column: str, formats: Sequence[str]) -> str:
+    value = f"trim({column})"
+    if list(formats) == ["epoch_micros"]:
+        return f"try_cast({value} as bigint) is not null"
+    # As the staging macros do: a trailing Z is the +00:00 offset.
+    normalised = f"regexp_replace({value}, '[Zz]$', '+00:00')"
+    format_list = ", ".join(_literal(fmt) for fmt in formats)
+    return f"try_strptime({normalised}, [{format_list}]) is not null"
+
+
+def _number(column: str, decimal_separator: str) -> str:
+    value = f"trim({column})"
+    if decimal_separator == ",":
+        return f"try_cast(replace(regexp_replace({value}, '[. ]', '', 'g'), ',', '.') as double)"
+    return f"try_cast(replace({value}, ',', '') as double)"
+
+
+def _rate(condition: str, among: str = "true") -> str:
+    """Share of rows meeting ``condition`` among rows meeting ``among`` (1.0 when none do:
+    nothing failed)."""
+    return (
+        f"coalesce(count(*) filter (where ({among}) and ({condition}))::double"
+        f" / nullif(count(*) filter (where {among}), 0), 1.0)"
+    )
+
+
+def raw_file_metrics(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    spec: dict[str, Any],
+    taxonomy: dict[str, set[str]],
+) -> pd.DataFrame:
+    """One row of metrics about one raw file, computed by DuckDB in one pass.
+
+    A metric about a column the file lacks is null (the ``__present`` metric says why).
+    """
+    required: list[str] = spec["columns"]
+    if spec["format"] == "jsonl":
+        fields: dict[str, str] = spec["fields"]
+        source, present_query = _jsonl_source(path, fields)
+        counts = con.execute(present_query).fetchone()
+        assert counts is not None
+        # A key is present when some valid line carries it; every field can be read (a
+        # field no line carries reads as empty, e.g. revenue on a day without purchases).
+        present = {name for name, count in zip(fields, counts, strict=True) if count}
+        available = set(fields)
+        malformed = "malformed_rate"
+        # Field metrics are about the lines that are JSON objects (the rest are malformed).
+        readable = "is_valid_json"
+    else:
+        source = _csv_source(path, spec.get("delimiter", ","))
+        header = con.execute(f"select * from {source} limit 0").description
+        present = {column[0].strip().lower() for column in header}
+        available = present
+        # Column names as the file spells them, so metrics can refer to them.
+        spelled = {column[0].strip().lower(): column[0] for column in header}
+        malformed = None
+        readable = "true"
+
+    def ref(column: str) -> str:
+        if spec["format"] == "jsonl":
+            return _identifier(column)
+        return _identifier(spelled[column])
+
+    def non_empty(column: str) -> str:
+        return f"nullif(trim({ref(column)}), '') is not null"
+
+    selects = ["count(*) as row_count"]
+    if malformed:
+        selects.append(f"1 - {_rate('is_valid_json')} as {malformed}")
+    for column in required:
+        selects.append(f"{int(column in present)} as {_identifier(column + '__present')}")
+
+    def metric(column: str, name: str, expression: str) -> None:
+        alias = _identifier(f"{column}__{name}")
+        selects.append(f"{expression if column in available else 'null::double'} as {alias}")
+
+    for column in spec.get("identifiers", []):
+        metric(
+            column,
+            "null_rate",
+            f"1 - {_rate(non_empty(column), readable)}" if column in available else "",
+        )
+
+    def parse_metrics(column: str, parses: str | None) -> None:
+        # parse_rate: among written values (a changed format drives it to 0);
+        # unparsed_rate: among all rows (what staging would quarantine for this column).
+        if parses is None:
+            metric(column, "parse_rate", "")
+            metric(column, "unparsed_rate", "")
+            return
+        metric(column, "parse_rate", _rate(parses, f"{readable} and {non_empty(column)}"))
+        parsed_or_empty = _rate(f"not {non_empty(column)} or {parses}", readable)
+        metric(column, "unparsed_rate", f"1 - {parsed_or_empty}")
+
+    for column, formats in spec.get("timestamps", {}).items():
+        available_here = column in available
+        parse_metrics(column, _timestamp_parses(ref(column), formats) if available_here else None)
+    for column, number in spec.get("numbers", {}).items():
+        if column in available:
+            parsed = _number(ref(column), number["decimal_separator"])
+            parse_metrics(column, f"{parsed} is not null")
+            if number.get("range"):
+                metric(column, "min", f"min({parsed})")
+                metric(column, "max", f"max({parsed})")
+        else:
+            parse_metrics(column, None)
+            if number.get("range"):
+                metric(column, "min", "")
+                metric(column, "max", "")
+    if "taxonomy" in spec:
+        column, channel = spec["taxonomy"]["column"], spec["taxonomy"]["channel"]
+        names = ", ".join(_literal(name) for name in sorted(taxonomy.get(channel, set())))
+        expression = (
+            _rate(f"trim({ref(column)}) in ({names or 'null'})", readable)
+            if column in available
+            else ""
+        )
+        metric(column, "mapped_rate", expression)
+    for column, values in spec.get("value_sets", {}).items():
+        value_list = ", ".join(_literal(value) for value in values)
+        expression = (
+            _rate(f"lower(trim({ref(column)})) in ({value_list})", non_empty(column))
+            if column in available
+            else ""
+        )
+        metric(column, "in_set_rate", expression)
+
+    cursor = con.execute(f"select {', '.join(selects)} from {source}")
+    columns = [description[0] for description in cursor.description]
+    row = cursor.fetchone()
+    frame = pd.DataFrame([row], columns=columns)
+    # Rates and bounds as floats (a column the file lacks is NaN, which fails its check),
+    # rounded so that 1 - 0.95 compares equal to 0.05.
+    for column in columns:
+        if column != "row_count" and not column.endswith("__present"):
+            frame[column] = frame[column].astype("float64").round(9)
+    return frame
+
+
+def raw_files(raw_dir: Path, spec: dict[str, Any]) -> list[Path]:
+    return sorted(path for path in raw_dir.glob(spec["pattern"]) if path.is_file())
+
+
+# --------------------------------------------------------------- relation metrics
+
+
+def relation_metrics(con: duckdb.DuckDBPyConnection, query: str, suite: str) -> pd.DataFrame:
+    """The suite's aggregate query on the warehouse, refused when it is not small."""
+    cursor = con.execute(query)
+    columns = [description[0] for description in cursor.description]
+    rows = cursor.fetchmany(MAX_PROFILE_ROWS + 1)
+    if len(rows) > MAX_PROFILE_ROWS:
+        raise ValidationSetupError(
+            f"{suite}: its query returned more than {MAX_PROFILE_ROWS:,} rows; a suite's "
+            "query must aggregate"
+        )
+    frame = pd.DataFrame(rows, columns=columns)
+    for column in columns:
+        if frame[column].dtype == object and frame[column].map(_is_decimal).any():
+            frame[column] = frame[column].astype("float64")
+    return frame
+
+
+def _is_decimal(value: object) -> bool:
+    return type(value).__name__ == "Decimal"
+
+
+# ------------------------------------------------------------------- GX running
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One expectation evaluated on one data asset."""
+
+    suite: str
+    data_asset: str
+    expectation_type: str
+    column: str | None
+    severity: str
+    success: bool
+    observed_value: str | None
+    note: str
+
+
+@dataclass
+class ValidationRun:
+    run_id: str
+    started_at: datetime
+    report_index: Path | None = None
+    outcomes: list[Outcome] = field(default_factory=list)
+    validated_assets: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def error_failures(self) -> list[Outcome]:
+        return [o for o in self.outcomes if not o.success and o.severity == "error"]
+
+    @property
+    def warning_failures(self) -> list[Outcome]:
+        return [o for o in self.outcomes if not o.success and o.severity == "warning"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.error_failures
+
+
+def _gx_context(report_dir: Path) -> Any:
+    # No usage statistics leave this machine, whatever the environment says.
+    os.environ["GX_ANALYTICS_ENABLED"] = "false"
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import (
+        DataContextConfig,
+        InMemoryStoreBackendDefaults,
+        ProgressBarsConfig,
+    )
+
+    config = DataContextConfig(
+        store_backend_defaults=InMemoryStoreBackendDefaults(init_temp_docs_sites=False),
+        analytics_enabled=False,
+        progress_bars=ProgressBarsConfig(globally=False),
+        data_docs_sites={
+            "omniscore": {
+                "class_name": "SiteBuilder",
+                "store_backend": {
+                    "class_name": "TupleFilesystemStoreBackend",
+                    "base_directory": str(report_dir),
+                },
+                "site_index_builder": {
+                    "class_name": "DefaultSiteIndexBuilder",
+                    "show_how_to_buttons": False,
+                },
+            }
+        },
+    )
+    return gx.get_context(mode="ephemeral", project_config=config)
+
+
+def _gx_suite(suite: SuiteFile) -> Any:
+    from great_expectations import ExpectationSuite
+
+    expectations = []
+    for expectation in suite.definition["expectations"]:
+        configured = dict(expectation)
+        # GX's own severity field follows meta.severity: error is GX's "critical".
+        configured["severity"] = (
+            "critical" if expectation["meta"]["severity"] == "error" else "warning"
+        )
+        # The report shows an expectation's notes: its severity and why it exists.
+        meta = expectation["meta"]
+        configured["notes"] = f"**{meta['severity']}**: {meta['note']}"
+        expectations.append(configured)
+    return ExpectationSuite(
+        name=suite.name, expectations=expectations, meta=suite.definition.get("meta", {})
+    )
+
+
+def _json_safe(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [_json_safe(v) for v in value]
+    if hasattr(value, "item"):  # numpy scalars
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    return str(value)
+
+
+def _observed(result: Any) -> str | None:
+    """What the expectation saw, as short JSON text."""
+    if result.exception_info and result.exception_info.get("raised_exception"):
+        return json.dumps({"exception": result.exception_info.get("exception_message")})
+    details = result.result or {}
+    if "observed_value" in details:
+        return json.dumps(_json_safe(details["observed_value"]))
+    if "unexpected_count" in details:
+        summary = {
+            "unexpected_count": details.get("unexpected_count"),
+            "unexpected_values": details.get("partial_unexpected_list", [])[:10],
+        }
+        return json.dumps(_json_safe(summary))
+    return None
+
+
+# Raw-file metrics about the whole file rather than one of its columns.
+FILE_METRICS = frozenset({"row_count", "malformed_rate"})
+
+
+def _column_of(kwargs: dict[str, Any]) -> str | None:
+    """The data column an expectation is about: a metric ``<column>__<metric>`` names it."""
+    column = kwargs.get("column")
+    if not column or column in FILE_METRICS:
+        return None
+    return str(column).split("__", 1)[0] if "__" in str(column) else str(column)
+
+
+def _asset_name(data_asset: str) -> str:
+    # GX keys its report pages by asset name and refuses '/' in them.
+    return data_asset.replace("/", ":")
+
+
+class SuiteRunner:
+    """An ephemeral GX context holding every suite; validates frames one at a time."""
+
+    def __init__(self, report_dir: Path, suites: Sequence[SuiteFile]) -> None:
+        self.context = _gx_context(report_dir)
+        self.data_source = self.context.data_sources.add_pandas("omniscore")
+        self.suites = {suite.name: self.context.suites.add(_gx_suite(suite)) for suite in suites}
+        self.notes = {
+            suite.name: [e["meta"]["note"] for e in suite.definition["expectations"]]
+            for suite in suites
+        }
+
+    def validate(
+        self, suite: str, data_asset: str, frame: pd.DataFrame, run: ValidationRun
+    ) -> list[Outcome]:
+        import great_expectations as gx
+        from great_expectations.core.run_identifier import RunIdentifier
+
+        asset = self.data_source.add_dataframe_asset(name=_asset_name(data_asset))
+        batch = asset.add_batch_definition_whole_dataframe("whole")
+        definition = self.context.validation_definitions.add(
+            gx.ValidationDefinition(
+                name=f"{suite} on {data_asset}", data=batch, suite=self.suites[suite]
+            )
+        )
+        result = definition.run(
+            batch_parameters={"dataframe": frame},
+            result_format="SUMMARY",
+            # The report lists results under the run id that dq_validation_results carries.
+            run_id=RunIdentifier(run_name=run.run_id, run_time=run.started_at),
+        )
+        outcomes = []
+        for expectation_result in result.results:
+            config = expectation_result.expectation_config
+            meta = config.meta or {}
+            outcomes.append(
+                Outcome(
+                    suite=suite,
+                    data_asset=data_asset,
+                    expectation_type=config.type,
+                    column=_column_of(config.kwargs),
+                    severity=meta.get("severity", "error"),
+                    success=bool(expectation_result.success),
+                    observed_value=_observed(expectation_result),
+                    note=meta.get("note", ""),
+                )
+            )
+        return outcomes
+
+    def build_report(self) -> None:
+        self.context.build_data_docs()
+
+
+def _prepare_report_dir(report_dir: Path) -> None:
+    """An empty folder for the report; a folder this command did not write is refused
+    unless empty, so a wrong ``--report-dir`` never deletes someone's files."""
+    if report_dir.exists() and any(report_dir.iterdir()):
+        if not (report_dir / REPORT_MARKER).exists():
+            raise ValidationSetupError(
+                f"{report_dir} is not empty and holds no earlier validation report: "
+                "choose an empty or new folder"
+            )
+        shutil.rmtree(report_dir)
+    report_dir.mkdir(parents=True, exist_ok=True)
+    (report_dir / REPORT_MARKER).write_text(
+        "Written by `omniscore validate`; the folder is rebuilt on every run.\n", encoding="utf-8"
+    )
+
+
+def localise_report_assets(report_dir: Path, assets_dir: Path = REPORT_ASSETS_DIR) -> bool:
+    """Point the report's pages at local copies of the scripts and styles they load.
+
+    GX's pages load jQuery, Bootstrap and bootstrap-table from public CDNs and draw the
+    index's tables with them: offline (or behind a proxy) the index shows no results. The
+    files are copied into ``static/vendor/`` and every page is rewritten to use them, so the
+    folder is self-contained. Icons, charts and the dark theme still come from CDNs (the
+    results read the same without them). Returns False, leaving the CDN addresses, when the
+    packages are not installed.
+    """
+    missing = [rel for rel in REPORT_ASSET_FILES.values() if not (assets_dir / rel).is_file()]
+    if missing:
+        log.warning(
+            "report assets missing from %s (%s): the report loads its scripts from public "
+            "CDNs; `make report-assets` installs them",
+            assets_dir,
+            missing[0],
+        )
+        return False
+    vendor = report_dir / "static" / "vendor"
+    for rel in REPORT_ASSET_FILES.values():
+        target = vendor / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(assets_dir / rel, target)
+    for folder in REPORT_ASSET_FOLDERS:
+        shutil.copytree(assets_dir / folder, vendor / folder, dirs_exist_ok=True)
+    for page in report_dir.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        for url, rel in REPORT_ASSET_FILES.items():
+            if url in text:
+                local = Path(os.path.relpath(vendor / rel, page.parent)).as_posix()
+                text = text.replace(url, local)
+        page.write_text(text, encoding="utf-8")
+    return True
+
+
+def run_validation(
+    *,
+    raw_dir: Path | None,
+    db_path: Path | None,
+    report_dir: Path,
+    layers: Iterable[str] = LAYERS,
+    expectations_dir: Path = EXPECTATIONS_DIR,
+    taxonomy_path: Path = TAXONOMY_SEED,
+) -> ValidationRun:
+    """Validate every landed file (``raw_dir``) and every checked relation (``db_path``)
+    with the suites of the chosen layers, and write the report to ``report_dir``.
+
+    The warehouse is only read here; see ``record_results`` for writing the outcomes.
+    """
+    wanted = set(layers)
+    suites = [suite for suite in load_suites(expectations_dir) if suite.layer in wanted]
+    run = ValidationRun(
+        run_id=f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}",
+        started_at=datetime.now(UTC),
+    )
+    _prepare_report_dir(report_dir)
+    runner = SuiteRunner(report_dir, suites)
+
+    raw_suites = [suite for suite in suites if suite.layer == "raw"]
+    if raw_suites:
+        if raw_dir is None or not raw_dir.is_dir():
+            raise ValidationSetupError(f"landing folder {raw_dir} does not exist")
+        taxonomy = load_taxonomy(taxonomy_path)
+        with duckdb.connect() as con:
+            for suite in raw_suites:
+                for path in raw_files(raw_dir, suite.raw_spec):
+                    data_asset = path.relative_to(raw_dir).as_posix()
+                    log.debug("validating %s with %s", data_asset, suite.name)
+                    frame = raw_file_metrics(con, path, suite.raw_spec, taxonomy)
+                    run.outcomes += runner.validate(suite.name, data_asset, frame, run)
+                    run.validated_assets[suite.name] += 1
+                log.info("%s: %d file(s)", suite.name, run.validated_assets[suite.name])
+
+    relation_suites = [suite for suite in suites if suite.layer != "raw"]
+    if relation_suites:
+        if db_path is None or not db_path.exists():
+            raise ValidationSetupError(f"warehouse {db_path} does not exist: run `dbt build`")
+        con = connect(db_path, read_only=True)
+        try:
+            for suite in relation_suites:
+                assert suite.query is not None
+                frame = relation_metrics(con, suite.query, suite.name)
+                run.outcomes += runner.validate(suite.name, suite.name, frame, run)
+                run.validated_assets[suite.name] += 1
+                log.info("%s: %d profile row(s)", suite.name, len(frame))
+        finally:
+            con.close()
+
+    runner.build_report()
+    localise_report_assets(report_dir)
+    run.report_index = report_dir / "index.html"
+    return run
+
+
+def record_results(db_path: Path, run: ValidationRun) -> int:
+    """Append the run's outcomes to ``audit.dq_validation_results`` in one transaction."""
+    rows = pd.DataFrame(
+        [
+            {
+                "run_id": run.run_id,
+                "run_started_at": run.started_at,
+                "suite": o.suite,
+                "data_asset": o.data_asset,
+                "expectation_type": o.expectation_type,
+                "column_name": o.column,
+                "severity": o.severity,
+                "success": o.success,
+                "observed_value": o.observed_value,
+                "note": o.note,
+            }
+            for o in run.outcomes
+        ],
+        columns=[
+            "run_id",
+            "run_started_at",
+            "suite",
+            "data_asset",
+            "expectation_type",
+            "column_name",
+            "severity",
+            "success",
+            "observed_value",
+            "note",
+        ],
+    )
+    con = connect(db_path, read_only=False)
+    try:
+        con.execute("begin transaction")
+        con.execute("create schema if not exists audit")
+        con.execute(RESULTS_DDL)
+        con.register("validation_outcomes", rows)
+        con.execute(f"insert into {RESULTS_TABLE} by name select * from validation_outcomes")
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    finally:
+        con.close()
+    return len(rows)
+
+
+# ------------------------------------------------------------------ presenting
+
+
+def summarise_run(run: ValidationRun) -> str:
+    """Counts per suite and severity, then every failure with its file and column."""
+    from omniscore.summary import render_table
+
+    per_suite: dict[str, Counter[str]] = {}
+    for outcome in run.outcomes:
+        counts = per_suite.setdefault(outcome.suite, Counter())
+        counts["checks"] += 1
+        if not outcome.success:
+            counts[f"failed_{outcome.severity}"] += 1
+    rows = [
+        (
+            suite,
+            run.validated_assets[suite],
+            counts["checks"],
+            counts["failed_error"],
+            counts["failed_warning"],
+        )
+        for suite, counts in sorted(per_suite.items())
+    ]
+    parts = [
+        f"Validation run {run.run_id}",
+        render_table(["suite", "assets", "checks", "failed errors", "failed warnings"], rows),
+    ]
+    failures = sorted(
+        run.error_failures + run.warning_failures,
+        key=lambda o: (o.severity != "error", o.suite, o.data_asset, o.column or ""),
+    )
+    if failures:
+        parts.append("\nFailures")
+        parts.append(
+            render_table(
+                ["severity", "data asset", "column", "expectation", "observed"],
+                [
+                    (o.severity, o.data_asset, o.column or "", o.expectation_type, o.observed_value)
+                    for o in failures
+                ],
+            )
+        )
+    verdict = (
+        f"\n{len(run.error_failures)} error(s), {len(run.warning_failures)} warning(s) failed"
+        + ("" if run.ok else ": error-level expectations failed")
+    )
+    parts.append(verdict)
+    if run.report_index:
+        parts.append(f"Report: {run.report_index}")
+    return "\n".join(parts)
+
+
+def chromium_command(url: str, *extra: str, user_data_dir: Path) -> list[str]:
+    return [str(CHROMIUM), *CHROMIUM_FLAGS, f"--user-data-dir={user_data_dir}", *extra, url]
+
+
+def screenshot(index: Path, png: Path, *, width: int = 1400, height: int = 900) -> Path:
+    """A PNG of the report's index page, taken by headless Chromium."""
+    if not CHROMIUM.exists():
+        raise ValidationSetupError(f"{CHROMIUM} is missing: `make chromium` installs it")
+    png.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="omniscore-chromium-") as profile:
+        command = chromium_command(
+            index.resolve().as_uri(),
+            f"--screenshot={png.resolve()}",
+            f"--window-size={width},{height}",
+            "--hide-scrollbars",
+            user_data_dir=Path(profile),
+        )
+        subprocess.run(command, check=True, capture_output=True, timeout=120)
+    return png
+
+
+def run(args: argparse.Namespace) -> int:
+    # GX logs its own start-up at INFO; the summary below is what a person reads.
+    logging.getLogger("great_expectations").setLevel(logging.WARNING)
+    db_path = Path(args.db) if args.db else db_path_from_env()
+    raw_dir = Path(args.raw_dir) if args.raw_dir else raw_dir_from_env()
+    report_dir = Path(args.report_dir)
+    layers = args.layer or list(LAYERS)
+    try:
+        result = run_validation(
+            raw_dir=raw_dir, db_path=db_path, report_dir=report_dir, layers=layers
+        )
+        if db_path.exists():
+            written = record_results(db_path, result)
+            log.info("appended %d result(s) to %s", written, RESULTS_TABLE)
+        else:
+            log.warning("warehouse %s does not exist: results not recorded", db_path)
+        print(summarise_run(result))
+        if args.screenshot:
+            assert result.report_index is not None
+            print(f"Screenshot: {screenshot(result.report_index, Path(args.screenshot))}")
+    except (ValidationSetupError, FileNotFoundError, duckdb.Error) as error:
+        log.error("%s", error)
+        return 2
+    except subprocess.SubprocessError as error:
+        log.error("screenshot failed: %s", error)
+        return 2
+    return 0 if result.ok else 1
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "validate",
+        help="run the Great Expectations suites on the landed files and the warehouse",
+        description=(
+            "Validate every landed file (raw suites, one file at a time) and the staging and "
+            "mart relations (aggregate queries) with the suites of expectations/, write the "
+            "Data Docs report, append the outcomes to audit.dq_validation_results and print "
+            "a summary. Exit 1 when an error-level expectation fails (warnings do not "
+            "block), 2 when the suites cannot run."
+        ),
+    )
+    parser.add_argument("--db", help=DB_HELP)
+    parser.add_argument(
+        "--raw-dir", help="landing folder (default: $OMNISCORE_RAW_DIR or data/raw)"
+    )
+    parser.add_argument(
+        "--report-dir",
+        default=str(DEFAULT_REPORT_DIR),
+        help="folder of the Data Docs report, rebuilt on every run (default: data/validation)",
+    )
+    parser.add_argument(
+        "--layer",
+        action="append",
+        choices=LAYERS,
+        help="validate only this layer (repeatable; default: all)",
+    )
+    parser.add_argument(
+        "--screenshot",
+        metavar="PNG",
+        help="also save a screenshot of the report's index page (needs /usr/bin/chromium)",
+    )
+    parser.set_defaults(func=run)
