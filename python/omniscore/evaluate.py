@@ -15,6 +15,10 @@ resolver's own score, and the one held to --min-recall.
 
 Quarantine and duplicate counts per channel (and reason) are compared with the counts the
 generator expects.
+
+The regression scores are compared with the oracle (:mod:`omniscore.evaluate_scores`): the
+AUC that the truth's own purchase probabilities reach on each model's holdout rows, and ours
+as a share of it.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from pathlib import Path
 
 import duckdb
 
+from omniscore.evaluate_scores import evaluate_scores, format_scores_report
 from omniscore.warehouse import DB_HELP, connect, db_path_from_env
 
 log = logging.getLogger(__name__)
@@ -265,11 +270,21 @@ def run(args: argparse.Namespace) -> int:
     db_path = Path(args.db) if args.db else db_path_from_env()
     try:
         result = evaluate(db_path, Path(args.truth))
-    except (FileNotFoundError, duckdb.Error) as error:
+        with connect(db_path) as con:
+            scores = evaluate_scores(con, Path(args.truth))
+    except (FileNotFoundError, ValueError, duckdb.Error) as error:
         log.error("%s", error)
         return 2
     print(format_report(result))
+    print()
+    print(format_scores_report(scores))
     failures = []
+    if args.min_auc_ratio is not None:
+        failures += [
+            f"{score.model_version}: AUC ratio {score.auc_ratio:.3f} < {args.min_auc_ratio}"
+            for score in scores
+            if score.population == "persons" and score.auc_ratio < args.min_auc_ratio
+        ]
     if result.precision < args.min_precision:
         failures.append(f"precision {result.precision:.4f} < {args.min_precision}")
     if result.resolvable_recall < args.min_recall:
@@ -303,5 +318,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         type=float,
         default=0.995,
         help="least recall of the pairs the staged evidence connects (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--min-auc-ratio",
+        type=float,
+        help="least AUC of each regression score as a share of the oracle's, over modelled "
+        "persons (default: report only)",
     )
     parser.set_defaults(func=run)

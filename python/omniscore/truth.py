@@ -148,6 +148,46 @@ def true_purchase_probability(
     return pd.DataFrame({"person_id": truth.person_id, "probability": probability})
 
 
+def purchase_probability_given_purchases(
+    truth_dir: Truth | str | Path,
+    as_of: date,
+    window_days: int,
+    last_purchase: pd.DataFrame,
+    data_start: date,
+) -> pd.DataFrame:
+    """A second reference: P(a purchase in ``[as_of, as_of + window_days)``) for a model that
+    knows each person's latent parameters (lambda, p) but not whether they dropped out, which
+    BG/NBD never observes. It infers P(alive) from the purchases a warehouse holds:
+    ``last_purchase`` (person_id, last_purchase_date before ``as_of``; a person missing there
+    is taken to have last bought just before ``data_start``, the first day of data, or at
+    birth). Alive after a last purchase with probability
+    ``(1 - p) exp(-lambda S) / ((1 - p) exp(-lambda S) + p)``, ``S`` the seasonal time since
+    it; a customer not yet born at ``as_of`` is as in :func:`true_purchase_probability`.
+    Columns person_id, probability."""
+    truth = _as_truth(truth_dir)
+    start = day_number(as_of)
+    seen = pd.Series(
+        [day_number(d) for d in pd.to_datetime(last_purchase["last_purchase_date"]).dt.date],
+        index=last_purchase["person_id"].to_numpy(),
+        dtype="float64",
+    )
+    seen = seen.groupby(level=0).max().reindex(truth.person_id).to_numpy()
+    before_files = np.maximum(truth.first_purchase_day, day_number(data_start) - 1)
+    last = np.where(np.isnan(seen), before_files, np.nan_to_num(seen)).astype(np.int64)
+    born = truth.first_purchase_day < start
+    last = np.where(born, np.minimum(last, start - 1), start - 1)
+    p = effective_dropout(truth.dropout_probability)
+    survived = (1.0 - p) * np.exp(-truth.purchase_rate * season_sum(last + 1, start))
+    alive = survived / np.maximum(survived + p, 1e-300)
+    stop = np.maximum(np.minimum(start + window_days, truth.erasure_day), start)
+    buys_if_alive = -np.expm1(-truth.purchase_rate * season_sum(start, stop))
+    birth_from = np.minimum(np.maximum(truth.created_day, start), stop)
+    birth = -np.expm1(-BIRTH_RATE * season_sum(birth_from, stop))
+    probability = np.where(born, alive * buys_if_alive, birth)
+    probability = np.where(truth.is_buyer & (truth.erasure_day > start), probability, 0.0)
+    return pd.DataFrame({"person_id": truth.person_id, "probability": probability})
+
+
 def true_expected_purchases(
     truth_dir: Truth | str | Path, as_of: date, window_days: int
 ) -> pd.DataFrame:

@@ -18,12 +18,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from omniscore import learnability
 from omniscore.generator import Settings, generate
 from omniscore.generator import timeline as tl
 from omniscore.generator.population import build_population
 from omniscore.generator.util import day_number
-from omniscore.truth import load_truth, true_expected_purchases, true_purchase_probability
+from omniscore.truth import (
+    load_truth,
+    purchase_probability_given_purchases,
+    true_expected_purchases,
+    true_purchase_probability,
+)
 
 START = date(2026, 1, 1)
 TODAY = date(2026, 11, 22)
@@ -319,28 +323,32 @@ def test_truth_api_refuses_what_it_cannot_know(tmp_path: Path) -> None:
     assert (p[cannot] == 0).all() and (p[~cannot] > 0).all() and (p <= 1).all()
 
 
-def test_learnability_features_and_labels_split_by_time() -> None:
-    """Features use what happened before the as-of date only; labels the window after it."""
-    rows = [
-        ("c1", "pos", "purchase", "2026-03-01"),
-        ("c1", "web", "page_view", "2026-03-25"),
-        ("c1", "web", "purchase", "2026-03-30"),
-        ("c1", "email", "message_received", "2026-03-30"),  # a send is not engagement
-        ("c1", "app", "purchase", "2026-04-05"),  # in the label window
-        ("c2", "email", "message_opened", "2026-03-31"),
-        ("c2", "pos", "purchase", "2026-05-01"),  # after a 30-day window
-    ]
-    interactions = pd.DataFrame(
-        rows, columns=["customer_id", "channel", "interaction_type", "occurred_date"]
+def test_the_known_parameters_reference_infers_alive_from_the_last_purchase(
+    history: tuple[Path, Landed, pd.DataFrame],
+) -> None:
+    """With the last purchase the day before as_of, P(alive) is 1 - p exactly; the longer
+    ago the last purchase, the lower the probability; prospects never buy."""
+    truth, _, _ = history
+    loaded = load_truth(truth)
+    as_of = START + timedelta(days=HISTORY_DAYS)
+    born = loaded.is_buyer & (loaded.first_purchase_day < day_number(as_of))
+    born &= loaded.erasure_day > day_number(as_of)
+    ids = loaded.person_id[born]
+
+    def reference(days_ago: int) -> np.ndarray:
+        last = pd.DataFrame({"person_id": ids, "last_purchase_date": as_of - timedelta(days_ago)})
+        frame = purchase_probability_given_purchases(loaded, as_of, 30, last, START)
+        return frame.set_index("person_id").loc[ids, "probability"].to_numpy()
+
+    p = tl.effective_dropout(loaded.dropout_probability[born])
+    buys = -np.expm1(
+        -loaded.purchase_rate[born] * tl.season_sum(day_number(as_of), day_number(as_of) + 30)
     )
-    interactions["occurred_date"] = pd.to_datetime(interactions["occurred_date"])
-    as_of = date(2026, 4, 1)
-    features = learnability.features_as_of(interactions, as_of)
-    assert list(features.columns) == list(learnability.FEATURES)
-    c1, c2 = features.loc["c1"], features.loc["c2"]
-    assert (c1["days_since_last_purchase"], c1["purchase_days"], c1["web_30"]) == (2, 2, 1)
-    assert (c1["email_30"], c1["days_since_first_seen"]) == (0, 31)
-    assert c2["days_since_last_purchase"] == learnability.NO_PURCHASE_DAYS
-    assert (c2["purchase_days"], c2["email_30"], c2["engaged_7"]) == (0, 1, 1)
-    assert set(learnability.labels_as_of(interactions, as_of, 30).index) == {"c1"}
-    assert set(learnability.labels_as_of(interactions, as_of, 31).index) == {"c1", "c2"}
+    np.testing.assert_allclose(reference(1), (1 - p) * buys, rtol=1e-12)
+    assert (reference(40) <= reference(1) + 1e-15).all()
+    assert reference(40).mean() < reference(1).mean()
+    everyone = purchase_probability_given_purchases(
+        loaded, as_of, 30, pd.DataFrame({"person_id": [], "last_purchase_date": []}), START
+    )
+    prospects = everyone.set_index("person_id").loc[loaded.person_id[~loaded.is_buyer]]
+    assert (prospects["probability"] == 0).all()

@@ -22,6 +22,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from omniscore.cli import main
+from omniscore.evaluate_scores import evaluate_scores
 from omniscore.scoring import fit_logistic, standardise
 from omniscore.warehouse import PROJECT_DIR, connect, run_dbt
 
@@ -323,3 +325,28 @@ def test_bad_scoring_settings_stop_the_run_at_start_naming_them(tmp_path):
     assert result.returncode != 0
     assert "band warm of engagement [25, 60) overlaps band cold" in output
     assert "interaction type teleport is not in seeds/interaction_taxonomy.csv" in output
+
+
+def test_evaluate_compares_each_model_with_the_oracle_on_its_holdout(scored):
+    """The oracle's AUC comes from the truth's probabilities on the same holdout rows; on
+    modelled persons it ranks better than chance, and our model gets a real share of it."""
+    with connect(scored["first"]) as con:
+        results = evaluate_scores(con, scored["truth"])
+    persons = {r.model_name: r for r in results if r.population == "persons"}
+    assert set(persons) == {"propensity", "churn_risk"}
+    for result in persons.values():
+        assert result.rows > 0 and 0 < result.positives < result.rows
+        assert 0.6 < result.oracle_auc <= 1.0
+        assert 0.5 < result.auc_ratio < 1.1
+    everyone = {r.model_name: r for r in results if r.population == "all"}
+    assert everyone["propensity"].rows >= persons["propensity"].rows
+
+
+def test_evaluate_exits_1_below_the_least_auc_ratio(scored, capsys):
+    args = ["evaluate", "--truth", str(scored["truth"]), "--db", str(scored["db"])]
+    args += ["--min-precision", "0", "--min-recall", "0"]
+    assert main(args) == 0
+    report = capsys.readouterr().out
+    assert "oracle" in report and "propensity-" in report and "churn_risk-" in report
+    assert main([*args, "--min-auc-ratio", "0.5"]) == 0
+    assert main([*args, "--min-auc-ratio", "1.5"]) == 1
