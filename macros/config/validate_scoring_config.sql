@@ -232,7 +232,7 @@
         from features
         where exists (
             select 1 from (select unnest(string_split(coalesce(used_by_models, ''), ';')) as model_name) as used
-            where used.model_name not in (
+            where used.model_name != '' and used.model_name not in (
                 {%- for model in omniscore.scoring_models() %}'{{ model.name }}'{{ ", " if not loop.last }}{% endfor -%}
             )
         )

@@ -14,6 +14,7 @@
         var('omniscore__min_feature_history_days'),
         var('omniscore__min_history_days'),
         var('omniscore__regularization_c'),
+        var('omniscore__max_training_rows'),
     ] | join('|') -%}
     {{ dbt.concat([
         "'" ~ model.name ~ "-'",

@@ -1,14 +1,19 @@
 {#
     1-5 bin of `value` among the rows of the window, higher values in higher bins (pass
-    `descending=true` to put lower values higher, as recency days need). Ties: equal values
-    always share one bin, the bin of the tied group's first position
-    (1 + floor(5 * (rank - 1) / n)), so a group that spans a quintile boundary starts
-    where its first member falls and a large tied group may leave bins empty (with half
-    the buyers on one purchase day, frequency has no 2).
+    `descending=true` to put lower values higher, as recency days need):
+    1 + floor(5 * (average rank - 1) / n). Ties: equal values always share one bin, the bin
+    of the tied group's average rank, so a tie is neither pushed to the bottom nor lifted to
+    the top of the positions it spans (everyone tied sits in bin 3), and a large tied group
+    may leave neighbouring bins empty.
 #}
 {% macro quintile_with_ties(value, descending=false) -%}
+    {%- set order = 'order by ' ~ value ~ (' desc' if descending else ' asc') -%}
     1 + cast(floor(
-        5.0 * (rank() over (order by {{ value }} {{ 'desc' if descending else 'asc' }}) - 1)
+        5.0 * (
+            rank() over ({{ order }})
+            + (count(*) over (partition by {{ value }}) - 1) / 2.0
+            - 1
+        )
         / count(*) over ()
     ) as {{ dbt.type_int() }})
 {%- endmacro %}

@@ -31,7 +31,12 @@ from pathlib import Path
 
 import duckdb
 
-from omniscore.evaluate_scores import evaluate_scores, format_scores_report
+from omniscore.evaluate_scores import (
+    evaluate_scores,
+    evaluate_value,
+    format_scores_report,
+    format_value_report,
+)
 from omniscore.warehouse import DB_HELP, connect, db_path_from_env
 
 log = logging.getLogger(__name__)
@@ -272,12 +277,15 @@ def run(args: argparse.Namespace) -> int:
         result = evaluate(db_path, Path(args.truth))
         with connect(db_path) as con:
             scores = evaluate_scores(con, Path(args.truth))
+            values = evaluate_value(con, Path(args.truth))
     except (FileNotFoundError, ValueError, duckdb.Error) as error:
         log.error("%s", error)
         return 2
     print(format_report(result))
     print()
     print(format_scores_report(scores))
+    print()
+    print(format_value_report(values))
     failures = []
     if args.min_auc_ratio is not None:
         failures += [

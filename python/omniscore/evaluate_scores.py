@@ -28,7 +28,11 @@ import duckdb
 import pandas as pd
 from sklearn.metrics import roc_auc_score
 
-from omniscore.truth import purchase_probability_given_purchases, true_purchase_probability
+from omniscore.truth import (
+    purchase_probability_given_purchases,
+    true_expected_purchases,
+    true_purchase_probability,
+)
 
 log = logging.getLogger(__name__)
 
@@ -152,6 +156,79 @@ def evaluate_scores(con: duckdb.DuckDBPyConnection, truth_dir: Path) -> list[Mod
                 )
             )
     return results
+
+
+@dataclass(frozen=True)
+class ValueEvaluation:
+    """Lifetime value's holdout: BG/NBD's expected purchase days per customer, fitted before
+    the holdout, against the truth's expected purchases and the purchase days that came."""
+
+    model_version: str
+    holdout_start: date
+    holdout_days: int
+    customers: int
+    correlation_with_truth: float
+    correlation_with_actual: float
+    truth_correlation_with_actual: float
+
+
+def evaluate_value(con: duckdb.DuckDBPyConnection, truth_dir: Path) -> list[ValueEvaluation]:
+    """Pearson correlations over the modelled customers of the calibration fit's holdout."""
+    rows = con.execute(
+        """
+        select expected.model_version, expected.customer_id, expected.horizon_days,
+               expected.expected_purchases, summaries.window_end_date,
+               summaries.holdout_purchase_days
+        from intermediate.int_clv_expected_purchases as expected
+        inner join intermediate.int_clv_customer_summaries as summaries
+            on expected.customer_id = summaries.customer_id
+            and expected.window_name = summaries.window_name
+        where expected.window_name = 'calibration'
+        """
+    ).df()
+    if rows.empty:
+        return []
+    rows = rows.merge(customer_persons(con, truth_dir), on="customer_id")
+    results = []
+    for (version, end, days), group in rows.groupby(
+        ["model_version", "window_end_date", "horizon_days"]
+    ):
+        start = pd.Timestamp(end).date()  # the calibration's end (exclusive): the holdout's start
+        truth = true_expected_purchases(truth_dir, start, int(days))
+        merged = group.merge(truth, on="person_id")
+        if len(merged) < 3:
+            continue
+        predicted, true = merged["expected_purchases_x"], merged["expected_purchases_y"]
+        actual = merged["holdout_purchase_days"].astype(float)
+        results.append(
+            ValueEvaluation(
+                model_version=str(version),
+                holdout_start=start,
+                holdout_days=int(days),
+                customers=len(merged),
+                correlation_with_truth=float(predicted.corr(true)),
+                correlation_with_actual=float(predicted.corr(actual)),
+                truth_correlation_with_actual=float(true.corr(actual)),
+            )
+        )
+    return results
+
+
+def format_value_report(results: list[ValueEvaluation]) -> str:
+    lines = [
+        "Lifetime value on its holdout: expected purchases per customer, Pearson correlation",
+        f"  {'model version':<44} {'holdout from':>12} {'days':>5} {'customers':>9}"
+        f" {'vs truth':>8} {'vs actual':>9} {'truth vs actual':>15}",
+    ]
+    if not results:
+        lines.append("  (no calibration fit)")
+    for r in results:
+        lines.append(
+            f"  {r.model_version:<44} {r.holdout_start.isoformat():>12} {r.holdout_days:>5} "
+            f"{r.customers:>9,} {r.correlation_with_truth:>8.3f} {r.correlation_with_actual:>9.3f}"
+            f" {r.truth_correlation_with_actual:>15.3f}"
+        )
+    return "\n".join(lines)
 
 
 def format_scores_report(results: list[ModelEvaluation]) -> str:

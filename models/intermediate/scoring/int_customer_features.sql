@@ -8,8 +8,12 @@
 
     Recency features are capped at 365 days (also for "never"). Rates are 0 when their
     denominator is. Profile completeness and marketing consent come from today's golden
-    record (the CRM export keeps only the latest version of a contact), the one
-    attribute-level look-ahead; everything derived from interactions is point in time:
+    record (the CRM export keeps only the latest version of a contact): they look ahead (a
+    prospect who buys fills in the profile at checkout), so they feed the fit grade of
+    today's scores but no regression (seeds/score_features.csv lists them for no model).
+    Identity has the same look-ahead in a milder form: an anonymous visitor's earlier
+    browsing joins their person once they identify. Everything derived from interactions
+    is point in time:
     `last_interaction_date_used`, the latest day any aggregate saw, is checked against the
     as-of date (tests/scoring/assert_features_see_only_the_past.sql) and a unit test puts
     interactions on and after the as-of date and expects none of them counted.
@@ -68,6 +72,10 @@ days as (
         customer_id,
         occurred_date,
         max(case when interaction_type = 'purchase' then 1 else 0 end) as is_purchase_day,
+        {#- Engaged: the person did something; an email or push sent to them, or bounced, is not. #}
+        max(
+            case when interaction_type not in ('message_received', 'message_bounced') then 1 else 0 end
+        ) as is_engaged_day,
         {%- for channel in omniscore.score_channels() %}
             max(case when channel = '{{ channel }}' then 1 else 0 end) as is_{{ channel }}_day,
         {%- endfor %}
@@ -114,6 +122,9 @@ activity as (
         max(occurred_date) as last_interaction_date_used,
         min(age_days) as days_since_last_interaction,
         min(case when is_purchase_day = 1 then age_days end) as days_since_last_purchase,
+        min(case when is_engaged_day = 1 then age_days end) as days_since_last_engaged,
+        sum(case when age_days <= 30 then is_engaged_day else 0 end) as engaged_days_30d,
+        sum(case when age_days <= 90 then is_engaged_day else 0 end) as engaged_days_90d,
         {%- for window in [30, 90, 365] %}
             sum(case when age_days <= {{ window }} then is_purchase_day else 0 end) as purchase_days_{{ window }}d,
         {%- endfor %}
@@ -156,6 +167,14 @@ final as (
         {{ omniscore.days_between('population.first_seen_date', 'population.as_of_date') }} as tenure_days,
         least(coalesce(activity.days_since_last_interaction, 365), 365) as days_since_last_interaction,
         least(coalesce(activity.days_since_last_purchase, 365), 365) as days_since_last_purchase,
+        least(coalesce(activity.days_since_last_engaged, 365), 365) as days_since_last_engaged,
+        coalesce(activity.engaged_days_30d, 0) as engaged_days_30d,
+        coalesce(activity.engaged_days_90d, 0) as engaged_days_90d,
+        {#- Purchases a buyer "missed" since the last one at their own yearly pace: the quantity
+            behind P(alive) in buy-till-you-die models (long silence from a frequent buyer). #}
+        coalesce(
+            activity.days_since_last_purchase * activity.purchase_days_365d / 365.0, 0
+        ) as purchases_missed_since_last,
         {%- for window in [30, 90, 365] %}
             coalesce(activity.purchase_days_{{ window }}d, 0) as purchase_days_{{ window }}d,
         {%- endfor %}

@@ -35,11 +35,15 @@ buyers as (
 reached as (
     select
         daily.customer_id,
-        max(stages.stage_order) as stage_order
+        max(
+            case
+                when not stages.requires_purchase or buyers.customer_id is not null then stages.stage_order
+                else (select min(first_stage.stage_order) from stages as first_stage)
+            end
+        ) as stage_order
     from daily
     inner join stages on daily.funnel_stage = stages.funnel_stage
     left join buyers on daily.customer_id = buyers.customer_id
-    where not stages.requires_purchase or buyers.customer_id is not null
     group by daily.customer_id
 ),
 

@@ -75,7 +75,6 @@ final as (
         sum(coalesce(revenue, 0)) as revenue,
         sum(sentiment) as sentiment_sum,
         count(sentiment) as sentiment_count,
-        sum(case when satisfaction_rating = 'good' then 1 else 0 end) as good_rating_count,
         sum(case when satisfaction_rating = 'bad' then 1 else 0 end) as bad_rating_count
     from enriched
     group by customer_id, occurred_date, channel, interaction_type, funnel_stage

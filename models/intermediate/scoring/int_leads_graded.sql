@@ -96,17 +96,18 @@ fit as (
     select
         profiles.*,
         {%- set points = "(select criteria.points from criteria where criteria.criterion = '%s')" %}
-        coalesce(
-            {{ points | format('profile_completeness') }} * profiles.profile_completeness
-            + {{ points | format('marketing_consent') }} * profiles.is_marketing_consented
-            + case when served_markets.country_code is not null then {{ points | format('served_market') }} else 0 end
-            + case
-                when market_values.revenue_per_buyer > overall_value.revenue_per_buyer
-                    then {{ points | format('value_potential') }}
-                else 0
-            end,
-            0
-        ) as fit_points
+        {#- A criterion missing from the seed earns nothing; the others still count. #}
+        coalesce({{ points | format('profile_completeness') }} * profiles.profile_completeness, 0)
+        + coalesce({{ points | format('marketing_consent') }} * profiles.is_marketing_consented, 0)
+        + case
+            when served_markets.country_code is not null then coalesce({{ points | format('served_market') }}, 0)
+            else 0
+        end
+        + case
+            when market_values.revenue_per_buyer > overall_value.revenue_per_buyer
+                then coalesce({{ points | format('value_potential') }}, 0)
+            else 0
+        end as fit_points
     from profiles
     cross join overall_value
     left join served_markets on profiles.country_code = served_markets.country_code

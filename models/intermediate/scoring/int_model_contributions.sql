@@ -82,11 +82,20 @@ rows_to_score as (
     where versions.model_name != 'churn_risk' or current_persons.has_purchased
 ),
 
+persons_to_score as (
+    select distinct
+        as_of_date,
+        customer_id
+    from rows_to_score
+),
+
 features_to_score as (
     select features.*
     from {{ ref('int_customer_features') }} as features
-    inner join (select distinct as_of_date, customer_id from rows_to_score) as scored
-        on features.as_of_date = scored.as_of_date and features.customer_id = scored.customer_id
+    inner join persons_to_score
+        on
+            features.as_of_date = persons_to_score.as_of_date
+            and features.customer_id = persons_to_score.customer_id
 ),
 
 feature_values as (

@@ -12,7 +12,7 @@ with
 purchases as (
     select
         daily.customer_id,
-        max(daily.occurred_date) as last_purchase_date,
+        max(case when daily.interaction_type = 'purchase' then daily.occurred_date end) as last_purchase_date,
         count(distinct case when daily.interaction_type = 'purchase' then daily.occurred_date end)
             as frequency,
         sum(daily.revenue) as monetary

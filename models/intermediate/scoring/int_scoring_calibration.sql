@@ -11,6 +11,8 @@ predictions as (
         model_name,
         model_version,
         split,
+        as_of_date,
+        customer_id,
         probability,
         label
     from {{ ref('int_model_predictions') }}
@@ -20,9 +22,10 @@ predictions as (
 bucketed as (
     select
         predictions.*,
-        ntile(10)
-            over (partition by predictions.model_version, predictions.split order by predictions.probability)
-            as bucket
+        ntile(10) over (
+            partition by predictions.model_version, predictions.split
+            order by predictions.probability, predictions.as_of_date, predictions.customer_id
+        ) as bucket
     from predictions
 ),
 

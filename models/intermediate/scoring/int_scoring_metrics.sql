@@ -19,6 +19,7 @@ predictions as (
         model_version,
         split,
         as_of_date,
+        customer_id,
         probability,
         label
     from {{ ref('int_model_predictions') }}
@@ -42,9 +43,10 @@ ranked as (
             2 * rank() over (partition by predictions.model_version, predictions.split order by predictions.probability)
             + count(*) over (partition by predictions.model_version, predictions.split, predictions.probability) - 1
         ) / 2.0 as average_rank,
-        ntile(10)
-            over (partition by predictions.model_version, predictions.split order by predictions.probability desc)
-            as top_decile
+        ntile(10) over (
+            partition by predictions.model_version, predictions.split
+            order by predictions.probability desc, predictions.as_of_date asc, predictions.customer_id asc
+        ) as top_decile
     from predictions
 ),
 

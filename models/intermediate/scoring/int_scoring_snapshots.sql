@@ -7,7 +7,10 @@
       - `train`: `omniscore__training_snapshots` earlier dates, `omniscore__snapshot_spacing_days`
         apart, the latest one window before the holdout date, so that no training label
         window reaches into the holdout's. Dates with less than
-        `omniscore__min_feature_history_days` of data before them are dropped.
+        `omniscore__min_feature_history_days` of data before them are dropped, and so are
+        training and holdout dates whose label window is not fully observed (an
+        `omniscore__score_as_of` later than the data would otherwise label unseen
+        purchases as none).
     A label window of `w` days after `T` is [T, T + w).
 #}
 
@@ -65,11 +68,17 @@ final as (
             as label_window_end_date
     from candidates
     cross join data_start
+    cross join dates
     where
         candidates.split = 'score'
-        or candidates.as_of_date >= cast(
-            {{ dbt.dateadd('day', var('omniscore__min_feature_history_days') | int, 'data_start.first_data_date') }}
-            as date
+        or (
+            {#- a label window must be fully observed: it ends by the day after the latest data #}
+            cast({{ dbt.dateadd('day', 'candidates.window_days', 'candidates.as_of_date') }} as date)
+            <= cast({{ dbt.dateadd('day', 1, 'dates.data_through_date') }} as date)
+            and candidates.as_of_date >= cast(
+                {{ dbt.dateadd('day', var('omniscore__min_feature_history_days') | int, 'data_start.first_data_date') }}
+                as date
+            )
         )
 )
 
