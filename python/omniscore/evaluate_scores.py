@@ -55,6 +55,16 @@ class ModelEvaluation:
         return self.auc / self.oracle_auc if self.oracle_auc else float("nan")
 
 
+def has_relation(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
+    """Whether the warehouse holds ``schema.name`` (a warehouse built without the scoring
+    layer, or before it existed, has nothing to evaluate)."""
+    (count,) = con.execute(
+        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+        [schema, name],
+    ).fetchone()
+    return count > 0
+
+
 def customer_persons(con: duckdb.DuckDBPyConnection, truth_dir: Path) -> pd.DataFrame:
     """customer_id -> person_id: the person owning most of the customer's identifiers."""
     return con.execute(
@@ -83,6 +93,8 @@ def customer_persons(con: duckdb.DuckDBPyConnection, truth_dir: Path) -> pd.Data
 
 def evaluate_scores(con: duckdb.DuckDBPyConnection, truth_dir: Path) -> list[ModelEvaluation]:
     """Our holdout AUC and the oracle's, per model version in the warehouse."""
+    if not has_relation(con, "intermediate", "int_model_predictions"):
+        return []
     holdout = con.execute(
         """
         select predictions.model_name, predictions.model_version, predictions.as_of_date,
@@ -174,6 +186,8 @@ class ValueEvaluation:
 
 def evaluate_value(con: duckdb.DuckDBPyConnection, truth_dir: Path) -> list[ValueEvaluation]:
     """Pearson correlations over the modelled customers of the calibration fit's holdout."""
+    if not has_relation(con, "intermediate", "int_clv_expected_purchases"):
+        return []
     rows = con.execute(
         """
         select expected.model_version, expected.customer_id, expected.horizon_days,

@@ -23,7 +23,7 @@ import pandas as pd
 import pytest
 
 from omniscore.cli import main
-from omniscore.evaluate_scores import evaluate_scores
+from omniscore.evaluate_scores import evaluate_scores, evaluate_value
 from omniscore.scoring import fit_logistic, standardise
 from omniscore.warehouse import PROJECT_DIR, connect, run_dbt
 
@@ -120,7 +120,9 @@ def scored(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     root = tmp_path_factory.mktemp("scores")
     raw, truth, db = root / "raw", root / "truth", root / "warehouse.duckdb"
     generate(raw, truth, START, DAYS)
-    build(raw, db)
+    # Lifetime value needs 500 buyers by default; this small population has fewer.
+    clv_minimums = "{omniscore__clv_min_customers: 100, omniscore__clv_min_repeat_customers: 20}"
+    build(raw, db, "--vars", clv_minimums)
     first = root / "first.duckdb"
     shutil.copy(db, first)
     (latest,) = query(db, "select as_of_date from intermediate.int_scoring_dates").iloc[0]
@@ -345,6 +347,18 @@ def test_evaluate_compares_each_model_with_the_oracle_on_its_holdout(scored):
         assert 0.5 < result.auc_ratio < 1.1
     everyone = {r.model_name: r for r in results if r.population == "all"}
     assert everyone["propensity"].rows >= persons["propensity"].rows
+
+
+def test_evaluate_correlates_lifetime_value_with_the_truth(scored):
+    """BG/NBD fitted before its holdout: each customer's expected purchases there follow
+    the truth's expectation."""
+    with connect(scored["first"]) as con:
+        results = evaluate_value(con, scored["truth"])
+    assert len(results) == 1
+    (result,) = results
+    assert result.customers > 100
+    assert result.correlation_with_truth > 0.5
+    assert result.truth_correlation_with_actual > 0.5
 
 
 def test_evaluate_exits_1_below_the_least_auc_ratio(scored, capsys):

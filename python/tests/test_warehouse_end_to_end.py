@@ -26,7 +26,7 @@ from omniscore.warehouse import connect, run_dbt
 
 pytestmark = pytest.mark.dbt
 
-CUSTOMERS, DAYS, FIRST_BATCH_DAYS, SEED = 300, 6, 3, 11
+CUSTOMERS, DAYS, FIRST_BATCH_DAYS, SEED = 600, 6, 3, 11
 START = date(2026, 1, 1)
 BUSINESS_SCHEMAS = ("marts", "audit")
 

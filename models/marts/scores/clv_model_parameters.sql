@@ -1,8 +1,19 @@
 {#
-    One row per fitted version of the lifetime-value model (BG/NBD + Gamma-Gamma): this
-    build's `scoring` fit (what customer_value uses) and `calibration` fit (checked on the
-    holdout). No row for a window too small to fit.
+    One row per fitted version of the lifetime-value model (BG/NBD + Gamma-Gamma), kept
+    across builds like model_metrics: each build's `scoring` fit (what customer_value
+    uses) and `calibration` fit (checked on the holdout) replace their own version's row
+    and leave earlier versions. No row for a window too small to fit.
 #}
+
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='model_version',
+        on_schema_change='fail',
+        full_refresh=false,
+    )
+}}
 
 with
 
