@@ -27,10 +27,13 @@ from omniscore.evaluate_scores import evaluate_scores, evaluate_value
 from omniscore.scoring import fit_logistic, standardise
 from omniscore.warehouse import PROJECT_DIR, connect, run_dbt
 
-CUSTOMERS, SEED = 1200, 5
-# Erasure requests at 30 times the default pace: about seven a day, so the batch landed
-# after the history is built erases persons who were scored.
-ERASURE_RATE = 0.15
+# Enough buyers for both regressions and lifetime value to fit (under buy-till-you-die
+# purchasing most customers buy a few times a year, and many have lapsed).
+CUSTOMERS, SEED = 3000, 5
+# Erasure requests at four times the default pace: two a day, so the five batches landed
+# after the history is built erase persons who were scored (and earlier ones remain).
+ERASURE_RATE = 0.02
+APPENDED_DAYS = 5
 START, DAYS = date(2025, 9, 1), 300
 SCORING_RELATIONS = (
     "marts.customer_scores",
@@ -116,7 +119,7 @@ def query(db: Path, sql: str) -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def scored(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Ten months of exports built once; then the scores rebuilt for an earlier as-of date
-    (so the history holds two dates); then one more daily batch landed and built."""
+    (so the history holds two dates); then a few more daily batches landed and built."""
     root = tmp_path_factory.mktemp("scores")
     raw, truth, db = root / "raw", root / "truth", root / "warehouse.duckdb"
     generate(raw, truth, START, DAYS)
@@ -138,7 +141,7 @@ def scored(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     build(raw, db, "--select", "int_scoring_dates+")
     two_dates = root / "two_dates.duckdb"
     shutil.copy(db, two_dates)
-    generate(raw, truth, START + timedelta(days=DAYS), 1)
+    generate(raw, truth, START + timedelta(days=DAYS), APPENDED_DAYS)
     build(raw, db)
     return {"raw": raw, "truth": truth, "first": first, "two_dates": two_dates, "db": db}
 
@@ -264,7 +267,7 @@ def test_every_missing_score_of_a_scoreable_person_says_why(scored):
 
 
 def test_erased_persons_leave_every_scoring_relation(scored):
-    """Persons whose erasure request landed in the last batch were scored in earlier
+    """Persons whose erasure request landed in the last batches were scored in earlier
     builds; after the build that sees the request, no scoring relation names any of their
     customer ids, history included."""
     before, after = scored["two_dates"], scored["db"]
