@@ -303,7 +303,7 @@ def test_a_person_who_refused_profiling_is_neither_fitted_nor_valued(cdnow_wareh
     assert fitted == [("calibration", 2357), ("scoring", 2357)]
     prospect, refused = rows.iloc[0], rows.iloc[1]
     assert refused["contact_id"] == "KREFUSED"
-    assert refused["not_scored_reason"] == "profiling_not_consented"
+    assert refused["not_scored_reason"] == "profiling_refused"
     assert refused["value_tier"] == "not_scored"
     assert prospect["not_scored_reason"] == "no_purchases"
     assert prospect["value_tier"] == "no_purchases"

@@ -471,6 +471,6 @@ def test_lifetime_value_without_enough_data_builds_with_reasons(warehouses, tmp_
     assert ("model_not_fitted", "not_scored", True) in by_reason
     assert ("no_purchases", "no_purchases", True) in by_reason
     for reason, _, may_profile in by_reason:
-        assert (reason == "profiling_not_consented") == (not may_profile)
+        assert (reason == "profiling_refused") == (not may_profile)
     assert main(["clv-plot", "--db", str(full), "--out", str(tmp_path / "clv.png")]) == 1
     assert not (tmp_path / "clv.png").exists()

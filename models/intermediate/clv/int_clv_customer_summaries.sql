@@ -16,7 +16,8 @@
       customer's latest purchase day on or before it (within the window). The mean over
       repeat days (not the first) is the Gamma-Gamma input.
     - Only customers in dim_customers; `is_fit_eligible` is false when the person refused
-      profiling (is_profiling_consented = false): they are neither fitted nor scored.
+      profiling (int_score_eligibility's `profiling_refused`, the one place that decides
+      it for every score): they are neither fitted nor scored.
 #}
 
 with
@@ -40,8 +41,8 @@ interactions as (
 customers as (
     select
         customer_id,
-        is_profiling_consented
-    from {{ ref('dim_customers') }}
+        not_scoreable_reason is distinct from 'profiling_refused' as is_fit_eligible
+    from {{ ref('int_score_eligibility') }}
 ),
 
 windows as (
@@ -164,7 +165,7 @@ final as (
                 then cast(coalesce(holdout_purchases.holdout_purchase_days, 0) as {{ dbt.type_int() }})
         end as holdout_purchase_days,
         -- eligibility
-        coalesce(customers.is_profiling_consented, true) as is_fit_eligible
+        customers.is_fit_eligible
     from summaries_in_days as summaries
     inner join customers on summaries.customer_id = customers.customer_id
     left join holdout_purchases

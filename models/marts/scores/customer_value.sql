@@ -3,7 +3,8 @@
     scoring date (BG/NBD + Gamma-Gamma, fitted on purchases before it), for ranking.
 
     Who gets a value, in this order (`not_scored_reason` says why not):
-    - `profiling_not_consented`: the person refused profiling; every person-level value is null;
+    - `profiling_refused`: the person refused profiling (int_score_eligibility decides it for
+      every score); every person-level value is null;
     - `no_purchases`: no purchase before the as-of date. BG/NBD describes customers from their
       first purchase on (T is counted from it), so it says nothing about them: not applicable;
     - `model_not_fitted`: the data were too small to fit (see int_clv_model_fits).
@@ -16,8 +17,8 @@ with
 customers as (
     select
         customer_id,
-        is_profiling_consented
-    from {{ ref('dim_customers') }}
+        not_scoreable_reason = 'profiling_refused' as is_profiling_refused
+    from {{ ref('int_score_eligibility') }}
 ),
 
 scoring_dates as (
@@ -54,7 +55,7 @@ reasons as (
     select
         customers.customer_id,
         case
-            when customers.is_profiling_consented = false then 'profiling_not_consented'
+            when customers.is_profiling_refused then 'profiling_refused'
             when summaries.customer_id is null then 'no_purchases'
             when customer_values.customer_id is null then 'model_not_fitted'
         end as not_scored_reason
@@ -120,7 +121,7 @@ final as (
     left join summaries
         on
             customers.customer_id = summaries.customer_id
-            and reasons.not_scored_reason is distinct from 'profiling_not_consented'
+            and reasons.not_scored_reason is distinct from 'profiling_refused'
     left join valued on customers.customer_id = valued.customer_id
     left join ranked on customers.customer_id = ranked.customer_id
 )
