@@ -41,7 +41,7 @@ interactions as (
 customers as (
     select
         customer_id,
-        not_scoreable_reason is distinct from 'profiling_refused' as is_fit_eligible
+        coalesce(not_scoreable_reason, '') != 'profiling_refused' as is_fit_eligible
     from {{ ref('int_score_eligibility') }}
 ),
 

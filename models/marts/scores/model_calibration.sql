@@ -14,52 +14,28 @@
     )
 }}
 
+{%- set columns = [
+    ('model_name', dbt.type_string()),
+    ('model_version', dbt.type_string()),
+    ('split', dbt.type_string()),
+    ('bucket', dbt.type_int()),
+    ('bucket_label', dbt.type_string()),
+    ('row_count', dbt.type_bigint()),
+    ('mean_predicted', 'double'),
+    ('mean_observed', 'double'),
+] %}
+
 with
 
-scoring as (
-    select * from {{ ref('int_scoring_calibration') }}
-),
-
-lifetime_value as (
-    select * from {{ ref('int_clv_calibration') }}
-),
-
 unioned as (
-    {#- One branch per model family, columns listed so their order cannot differ. #}
-    select
-        model_name,
-        model_version,
-        split,
-        bucket,
-        bucket_label,
-        row_count,
-        mean_predicted,
-        mean_observed
-    from scoring
-    union all
-    select
-        model_name,
-        model_version,
-        split,
-        bucket,
-        bucket_label,
-        row_count,
-        mean_predicted,
-        mean_observed
-    from lifetime_value
+    {#- One branch per model family. #}
+    {{ omniscore.union_model_families(
+        [ref('int_scoring_calibration'), ref('int_clv_calibration')], columns
+    ) | indent(4) }}
 ),
 
 final as (
-    select
-        cast(model_name as {{ dbt.type_string() }}) as model_name,
-        cast(model_version as {{ dbt.type_string() }}) as model_version,
-        cast(split as {{ dbt.type_string() }}) as split,
-        cast(bucket as {{ dbt.type_int() }}) as bucket,
-        cast(bucket_label as {{ dbt.type_string() }}) as bucket_label,
-        cast(row_count as {{ dbt.type_bigint() }}) as row_count,
-        cast(mean_predicted as double) as mean_predicted,
-        cast(mean_observed as double) as mean_observed
-    from unioned
+    select * from unioned
 )
 
 select * from final

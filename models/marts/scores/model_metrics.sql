@@ -16,51 +16,27 @@
     )
 }}
 
+{%- set columns = [
+    ('model_name', dbt.type_string()),
+    ('model_version', dbt.type_string()),
+    ('split', dbt.type_string()),
+    ('metric_name', dbt.type_string()),
+    ('metric_value', 'double'),
+    ('window_start_date', 'date'),
+    ('window_end_date', 'date'),
+    ('row_count', dbt.type_bigint()),
+] %}
+
 with
 
-scoring as (
-    select * from {{ ref('int_scoring_metrics') }}
-),
-
-lifetime_value as (
-    select * from {{ ref('int_clv_metrics') }}
-),
-
 unioned as (
-    {#- One branch per model family, columns listed so their order cannot differ. #}
-    select
-        model_name,
-        model_version,
-        split,
-        metric_name,
-        metric_value,
-        window_start_date,
-        window_end_date,
-        row_count
-    from scoring
-    union all
-    select
-        model_name,
-        model_version,
-        split,
-        metric_name,
-        metric_value,
-        window_start_date,
-        window_end_date,
-        row_count
-    from lifetime_value
+    {#- One branch per model family. #}
+    {{ omniscore.union_model_families([ref('int_scoring_metrics'), ref('int_clv_metrics')], columns) | indent(4) }}
 ),
 
 final as (
     select
-        cast(model_name as {{ dbt.type_string() }}) as model_name,
-        cast(model_version as {{ dbt.type_string() }}) as model_version,
-        cast(split as {{ dbt.type_string() }}) as split,
-        cast(metric_name as {{ dbt.type_string() }}) as metric_name,
-        cast(metric_value as double) as metric_value,
-        cast(window_start_date as date) as window_start_date,
-        cast(window_end_date as date) as window_end_date,
-        cast(row_count as {{ dbt.type_bigint() }}) as row_count,
+        *,
         cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S") }}' as {{ dbt.type_timestamp() }}) as computed_at
     from unioned
 )
