@@ -46,6 +46,9 @@ MODEL_NAME = "clv_bgnbd_gamma_gamma"
 MODEL_REVISION = 1
 
 FloatArray = NDArray[np.float64]
+# Below this coefficient of variation of customers' mean spend (5 %), a Gamma-Gamma fit is
+# at its boundary (GammaGammaParameters.is_at_boundary): q and gamma no longer mean much.
+SPEND_HETEROGENEITY_FLOOR = 0.05
 
 
 class InsufficientDataError(ValueError):
@@ -70,6 +73,23 @@ class GammaGammaParameters:
     def population_mean(self) -> float:
         """Mean spend per transaction over the population, p * gamma / (q - 1)."""
         return self.p * self.gamma / (self.q - 1.0)
+
+    @property
+    def spend_heterogeneity(self) -> float:
+        """Coefficient of variation of customers' mean spend per transaction, 1 / sqrt(q - 2).
+
+        A customer's mean spend is p / nu with nu ~ Gamma(q, gamma): an inverse-gamma
+        variable, whose CV is 1 / sqrt(q - 2) (infinite for q <= 2). As it nears 0 the fit is
+        at its boundary: q and gamma grow together, their mean ratio stays finite, and every
+        customer's expected order value is the population mean (the data show no spend
+        difference between customers beyond chance).
+        """
+        return float("inf") if self.q <= 2.0 else 1.0 / float(np.sqrt(self.q - 2.0))
+
+    @property
+    def is_at_boundary(self) -> bool:
+        """Customers' mean spends differ by less than :data:`SPEND_HETEROGENEITY_FLOOR`."""
+        return self.spend_heterogeneity < SPEND_HETEROGENEITY_FLOOR
 
 
 @dataclass(frozen=True)

@@ -135,6 +135,18 @@ def test_gamma_gamma_recovers_simulated_parameters():
     assert fit.params.gamma == pytest.approx(gamma, rel=0.2)
 
 
+def test_gamma_gamma_without_spend_heterogeneity_is_flagged_at_its_boundary():
+    rng = np.random.default_rng(11)
+    x = rng.integers(1, 12, 5_000).astype(float)
+    spread = clv.fit_gamma_gamma(x, rng.gamma(4.0 * x, 1.0 / (rng.gamma(5.0, 1 / 30.0, len(x)) * x)))
+    assert not spread.params.is_at_boundary
+    assert spread.params.spend_heterogeneity == pytest.approx(1 / np.sqrt(spread.params.q - 2))
+    # Every customer's spends drawn around one mean (30): no heterogeneity to find.
+    same = clv.fit_gamma_gamma(x, rng.gamma(4.0 * x, 30.0 / (4.0 * x)))
+    assert same.params.is_at_boundary
+    assert same.params.population_mean == pytest.approx(30.0, rel=0.05)
+
+
 def test_too_little_data_raises_insufficient_data():
     summary = pd.DataFrame(
         {"frequency": [1, 0], "recency": [1.0, 0.0], "T": [2.0, 2.0], "monetary_value": [5.0, 0.0]}

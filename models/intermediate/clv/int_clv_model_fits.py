@@ -36,6 +36,8 @@ COLUMNS = {
     "q": "float64",
     "gamma": "float64",
     "gamma_gamma_log_likelihood": "float64",
+    "spend_heterogeneity": "float64",
+    "is_gamma_gamma_at_boundary": "bool",
 }
 
 
@@ -88,6 +90,19 @@ def model(dbt, session):
                 "q": spend.q,
                 "gamma": spend.gamma,
                 "gamma_gamma_log_likelihood": fit.gamma_gamma.log_likelihood,
+                "spend_heterogeneity": spend.spend_heterogeneity,
+                "is_gamma_gamma_at_boundary": spend.is_at_boundary,
             }
         )
+        if spend.is_at_boundary:
+            log.warning(
+                "CLV %s window ending %s: Gamma-Gamma at its boundary (customers' mean spends"
+                " differ by %.2g%%, q = %.3g): every expected order value is the population"
+                " mean %.2f",
+                window_name,
+                end,
+                100 * spend.spend_heterogeneity,
+                spend.q,
+                spend.population_mean,
+            )
     return pd.DataFrame(rows, columns=list(COLUMNS)).astype(COLUMNS)

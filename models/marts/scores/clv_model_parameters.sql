@@ -5,12 +5,13 @@
     and leave earlier versions. No row for a window too small to fit.
 #}
 
+{#- append_new_columns: versions fitted before a column existed keep null in it. #}
 {{
     config(
         materialized='incremental',
         incremental_strategy='delete+insert',
         unique_key='model_version',
-        on_schema_change='fail',
+        on_schema_change='append_new_columns',
         full_refresh=false,
     )
 }}
@@ -43,7 +44,9 @@ final as (
         cast(p as double) as p,
         cast(q as double) as q,
         cast(gamma as double) as gamma,
-        cast(gamma_gamma_log_likelihood as double) as gamma_gamma_log_likelihood
+        cast(gamma_gamma_log_likelihood as double) as gamma_gamma_log_likelihood,
+        cast(spend_heterogeneity as double) as spend_heterogeneity,
+        cast(is_gamma_gamma_at_boundary as {{ dbt.type_boolean() }}) as is_gamma_gamma_at_boundary
     from fits
 )
 
