@@ -138,7 +138,8 @@ def test_gamma_gamma_recovers_simulated_parameters():
 def test_gamma_gamma_without_spend_heterogeneity_is_flagged_at_its_boundary():
     rng = np.random.default_rng(11)
     x = rng.integers(1, 12, 5_000).astype(float)
-    spread = clv.fit_gamma_gamma(x, rng.gamma(4.0 * x, 1.0 / (rng.gamma(5.0, 1 / 30.0, len(x)) * x)))
+    nu = rng.gamma(5.0, 1 / 30.0, len(x))  # q = 5: customers' mean spends differ (CV 58 %)
+    spread = clv.fit_gamma_gamma(x, rng.gamma(4.0 * x, 1.0 / (nu * x)))
     assert not spread.params.is_at_boundary
     assert spread.params.spend_heterogeneity == pytest.approx(1 / np.sqrt(spread.params.q - 2))
     # Every customer's spends drawn around one mean (30): no heterogeneity to find.
