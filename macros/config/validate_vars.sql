@@ -40,6 +40,7 @@
         ('omniscore__volume_min_history_days', 2),
         ('omniscore__silent_channel_days', 1),
         ('omniscore__quarantine_rate_min_rows', 1),
+        ('omniscore__explanation_history_components', 1),
     ] -%}
         {%- set value = var(name) -%}
         {%- if value is boolean or not (value is number and value == value | int and value >= minimum) -%}

@@ -24,3 +24,22 @@
         "delete from {{ this }} where customer_id not in (select customer_id from {{ ref('dim_customers') }})",
     ]) }}
 {% endmacro %}
+
+{#
+    Post-hook of score_explanations: every component of every person is kept for the two
+    latest as-of dates (score_changes compares them); before those, only the
+    `omniscore__explanation_history_components` top-ranked components per person and score
+    (the reasons customer_scores shows). Without it the table grows by one row per person,
+    score and component (about 45) on every as-of date.
+#}
+{% macro trim_explanation_history() %}
+    {{ return(
+        "delete from {{ this }}
+        where component_rank > " ~ var('omniscore__explanation_history_components') ~ "
+        and as_of_date < (
+            select min(as_of_date) from (
+                select distinct as_of_date from {{ this }} order by as_of_date desc limit 2
+            ) as latest_dates
+        )"
+    ) }}
+{% endmacro %}

@@ -10,8 +10,10 @@
         lowers it.
     Scoreable persons only (int_score_eligibility; regression components also need the
     person's history and a fitted model). Kept per as-of date: a rebuild for the same
-    as-of date replaces its rows (delete+insert), and history_retention_hooks re-points or
-    removes rows of persons whose customer_id changed or who were erased.
+    as-of date replaces its rows (delete+insert), history_retention_hooks re-points or
+    removes rows of persons whose customer_id changed or who were erased, and
+    trim_explanation_history keeps every component only for the two latest as-of dates
+    (older ones keep the top `omniscore__explanation_history_components`).
 #}
 
 -- depends_on: {{ ref('identity_merges') }}, {{ ref('dim_customers') }}
@@ -23,7 +25,7 @@
         unique_key='as_of_date',
         on_schema_change='fail',
         full_refresh=false,
-        post_hook=omniscore.history_retention_hooks(),
+        post_hook=omniscore.history_retention_hooks() + [omniscore.trim_explanation_history()],
     )
 }}
 
