@@ -7,7 +7,9 @@
     computed alike.
 
     Recency features are capped at 365 days (also for "never"). Rates are 0 when their
-    denominator is. Profile completeness and marketing consent come from today's golden
+    denominator is. Every window is at most a year, so each snapshot reads only the year of
+    days before it (its cost does not grow with the length of the history); the lifetime
+    purchase count, the one exception, reads only purchase days. Profile completeness and marketing consent come from today's golden
     record (the CRM export keeps only the latest version of a contact): they look ahead (a
     prospect who buys fills in the profile at checkout), so they feed the fit grade of
     today's scores but no regression (seeds/score_features.csv lists them for no model).
@@ -20,6 +22,7 @@
 #}
 
 {%- set windows = [7, 30, 90] %}
+{%- set horizon_days = 365 %}
 
 with
 
@@ -112,7 +115,22 @@ history as (
         snapshots.as_of_date,
         {{ omniscore.days_between('days.occurred_date', 'snapshots.as_of_date') }} as age_days
     from days
+    inner join snapshots
+        on
+            days.occurred_date < snapshots.as_of_date
+            and days.occurred_date >= {{ dbt.dateadd('day', -horizon_days, 'snapshots.as_of_date') }}
+),
+
+lifetime_purchases as (
+    select
+        snapshots.as_of_date,
+        days.customer_id,
+        count(*) as purchase_days_total,
+        max(days.occurred_date) as last_purchase_date
+    from days
     inner join snapshots on days.occurred_date < snapshots.as_of_date
+    where days.is_purchase_day = 1
+    group by snapshots.as_of_date, days.customer_id
 ),
 
 activity as (
@@ -128,7 +146,6 @@ activity as (
         {%- for window in [30, 90, 365] %}
             sum(case when age_days <= {{ window }} then is_purchase_day else 0 end) as purchase_days_{{ window }}d,
         {%- endfor %}
-        sum(is_purchase_day) as purchase_days_total,
         sum(case when age_days <= 365 then net_revenue else 0 end) as net_revenue_365d,
         sum(case when age_days <= 365 then orders else 0 end) as orders_365d,
         sum(case when age_days <= 365 then return_count else 0 end) as returns_365d,
@@ -178,7 +195,7 @@ final as (
         {%- for window in [30, 90, 365] %}
             coalesce(activity.purchase_days_{{ window }}d, 0) as purchase_days_{{ window }}d,
         {%- endfor %}
-        coalesce(activity.purchase_days_total, 0) as purchase_days_total,
+        coalesce(lifetime_purchases.purchase_days_total, 0) as purchase_days_total,
         coalesce(activity.net_revenue_365d, 0) as net_revenue_365d,
         case
             when activity.orders_365d > 0 then greatest(activity.net_revenue_365d, 0) / activity.orders_365d
@@ -216,11 +233,21 @@ final as (
         population.profile_completeness,
         population.is_marketing_consented,
         -- metadata (not model inputs)
-        coalesce(activity.purchase_days_total, 0) > 0 as has_purchased,
-        activity.last_interaction_date_used
+        lifetime_purchases.customer_id is not null as has_purchased,
+        {#- Checked by the leakage test: the latest day any aggregate read. #}
+        case
+            when lifetime_purchases.last_purchase_date > activity.last_interaction_date_used
+                or activity.last_interaction_date_used is null
+                then lifetime_purchases.last_purchase_date
+            else activity.last_interaction_date_used
+        end as last_interaction_date_used
     from population
     left join activity
         on population.as_of_date = activity.as_of_date and population.customer_id = activity.customer_id
+    left join lifetime_purchases
+        on
+            population.as_of_date = lifetime_purchases.as_of_date
+            and population.customer_id = lifetime_purchases.customer_id
 )
 
 select * from final
