@@ -236,8 +236,9 @@ final as (
         lifetime_purchases.customer_id is not null as has_purchased,
         {#- Checked by the leakage test: the latest day any aggregate read. #}
         case
-            when lifetime_purchases.last_purchase_date > activity.last_interaction_date_used
-                or activity.last_interaction_date_used is null
+            when
+                activity.last_interaction_date_used is null
+                or lifetime_purchases.last_purchase_date > activity.last_interaction_date_used
                 then lifetime_purchases.last_purchase_date
             else activity.last_interaction_date_used
         end as last_interaction_date_used
