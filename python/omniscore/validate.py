@@ -56,7 +56,7 @@ SEEDS_DIR = PROJECT_DIR / "seeds"
 TAXONOMY_SEED = SEEDS_DIR / "interaction_taxonomy.csv"
 DBT_PROJECT_FILE = PROJECT_DIR / "dbt_project.yml"
 DEFAULT_REPORT_DIR = PROJECT_DIR / "data" / "validation"
-LAYERS = ("raw", "staging", "marts")
+LAYERS = ("raw", "staging", "marts", "audit")
 SEVERITIES = ("error", "warning")
 RESULTS_TABLE = "audit.dq_validation_results"
 # A relation suite's query is an aggregate: more rows than this means it is not one.
@@ -624,8 +624,8 @@ def _json_safe(value: Any) -> Any:
     return str(value)
 
 
-def _observed(result: Any) -> str | None:
-    """What the expectation saw, as short JSON text."""
+def _observed(result: Any, key: str | None = None) -> str | None:
+    """What the expectation saw, as short JSON text (with the keys of unexpected rows)."""
     if result.exception_info and result.exception_info.get("raised_exception"):
         return json.dumps({"exception": result.exception_info.get("exception_message")})
     details = result.result or {}
@@ -636,6 +636,8 @@ def _observed(result: Any) -> str | None:
             "unexpected_count": details.get("unexpected_count"),
             "unexpected_values": details.get("partial_unexpected_list", [])[:10],
         }
+        if key and details.get("unexpected_index_list"):
+            summary["rows"] = [row.get(key) for row in details["unexpected_index_list"][:10]]
         return json.dumps(_json_safe(summary))
     return None
 
@@ -747,7 +749,17 @@ class SuiteRunner:
     def validate(
         self, suite: str, data_asset: str, frame: pd.DataFrame, run: ValidationRun
     ) -> list[Outcome]:
-        result = self._run(suite, data_asset, frame, run, "SUMMARY")
+        # The rows an expectation found unexpected are named by the frame's first column
+        # (a channel, a stage, a model and split), so the summary says which one failed.
+        key = str(frame.columns[0]) if len(frame.columns) else None
+        result_format: dict[str, Any] = {"result_format": "SUMMARY"}
+        if key:
+            result_format = {
+                "result_format": "COMPLETE",
+                "unexpected_index_column_names": [key],
+                "return_unexpected_index_query": False,
+            }
+        result = self._run(suite, data_asset, frame, run, result_format)
         outcomes = []
         for expectation_result in result.results:
             config = expectation_result.expectation_config
@@ -760,7 +772,7 @@ class SuiteRunner:
                     column=_column_of(config.kwargs),
                     severity=meta.get("severity", "error"),
                     success=bool(expectation_result.success),
-                    observed_value=_observed(expectation_result),
+                    observed_value=_observed(expectation_result, key),
                     note=meta.get("note", ""),
                 )
             )
