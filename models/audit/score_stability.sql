@@ -61,13 +61,13 @@ as_of_dates as (
 
 date_pairs as (
     select
-        lag(as_of_date) over (order by as_of_date) as from_date,
-        as_of_date as to_date
+        as_of_date as to_date,
+        lag(as_of_date) over (order by as_of_date) as from_date
     from as_of_dates
 ),
 
-{#- Every bin with persons on either date of a pair, for every score on its earlier date. #}
 pair_bins as (
+    {#- Every bin with persons on either date of a pair, for each score of its earlier date. #}
     select distinct
         date_pairs.from_date,
         date_pairs.to_date,
@@ -76,11 +76,13 @@ pair_bins as (
     from date_pairs
     inner join bin_counts
         on bin_counts.as_of_date in (date_pairs.from_date, date_pairs.to_date)
-    where bin_counts.score_name in (
-        select expected_scores.score_name
-        from bin_counts as expected_scores
-        where expected_scores.as_of_date = date_pairs.from_date
-    )
+    where
+        date_pairs.from_date is not null
+        and bin_counts.score_name in (
+            select expected_scores.score_name
+            from bin_counts as expected_scores
+            where expected_scores.as_of_date = date_pairs.from_date
+        )
 ),
 
 pair_counts as (

@@ -4,19 +4,24 @@ Every suite is reviewed JSON in ``expectations/<layer>/<name>.json`` and is load
 ephemeral GX context at run time. A suite never sees a whole big table: it validates a
 small frame that DuckDB computes first, so memory stays flat whatever the data size.
 
-* **raw** suites (one per file type) run once per landed file. DuckDB reads the file with
+* **raw** suites (one per file type): DuckDB reads each landed file, one at a time, with
   every column as text and reduces it to one row of metrics (``row_count``,
   ``<column>__present``, ``__null_rate``, ``__parse_rate``, ``__mapped_rate``,
   ``__in_set_rate``, ``__min``/``__max``); the suite's ``meta.raw_files`` says which
-  columns get which metric. Only one file is read at a time.
-* **staging** and **marts** suites validate the result of the aggregate query beside
-  them (``<name>.sql``), run on the warehouse opened read-only; a query may return at most
-  ``MAX_PROFILE_ROWS`` rows.
+  columns get which metric. GX then validates the file type's rows in one validation
+  (its cost is per validation and expectation, not per row) with per-row expectations
+  only, and every file keeps its own outcome per expectation (GX names the unexpected
+  rows), so a failure still names the file and column.
+* **staging**, **marts** and **audit** suites validate the result of the aggregate query
+  beside them (``<name>.sql``), run on the warehouse opened read-only; a query may return
+  at most ``MAX_PROFILE_ROWS`` rows. A failure names the rows by the frame's first column.
 
 Each expectation carries ``meta.severity`` (``error`` or ``warning``) and ``meta.note``
-(why it exists). Results go to a GX Data Docs site (the report) and are appended, in one
-short transaction at the end, to ``audit.dq_validation_results``. The command exits 1 when
-an error-level expectation fails; warnings are reported and do not block.
+(why it exists). A suite's ``meta.parameters`` reads value sets from the seeds and
+thresholds from the dbt vars of ``dbt_project.yml`` (GX's ``$PARAMETER``), so no setting is
+repeated in a suite. Results go to a GX Data Docs site (the report) and are appended, in
+one short transaction at the end, to ``audit.dq_validation_results``. The command exits 1
+when an error-level expectation fails; warnings are reported and do not block.
 """
 
 from __future__ import annotations
@@ -1055,8 +1060,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "validate",
         help="run the Great Expectations suites on the landed files and the warehouse",
         description=(
-            "Validate every landed file (raw suites, one file at a time) and the staging and "
-            "mart relations (aggregate queries) with the suites of expectations/, write the "
+            "Validate every landed file (raw suites: one row of metrics per file, one GX "
+            "validation per file type) and the staging, mart and audit relations (aggregate "
+            "queries) with the suites of expectations/, write the "
             "Data Docs report, append the outcomes to audit.dq_validation_results and print "
             "a summary. Exit 1 when an error-level expectation fails (warnings do not "
             "block), 2 when the suites cannot run."
