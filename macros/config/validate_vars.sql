@@ -73,6 +73,18 @@
         {%- do problems.append("omniscore__quarantine_rate_warn=" ~ quarantine_rate ~ " is not a share from 0 to below 1") -%}
     {%- endif -%}
 
+    {%- for name in ['omniscore__psi_warn', 'omniscore__psi_error', 'omniscore__min_holdout_auc', 'omniscore__max_calibration_error'] -%}
+        {%- set value = var(name) -%}
+        {%- if value is boolean or value is not number or value < 0 or value > 1 -%}
+            {%- do problems.append(name ~ "=" ~ value ~ " is not a number in [0, 1]") -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- set psi_warn = var('omniscore__psi_warn') -%}
+    {%- set psi_error = var('omniscore__psi_error') -%}
+    {%- if psi_warn is number and psi_error is number and psi_error < psi_warn -%}
+        {%- do problems.append("omniscore__psi_error=" ~ psi_error ~ " is less than omniscore__psi_warn=" ~ psi_warn) -%}
+    {%- endif -%}
+
     {%- if (var('omniscore__raw_dir') | string | trim) == '' -%}
         {%- do problems.append("omniscore__raw_dir is empty") -%}
     {%- endif -%}

@@ -4,19 +4,24 @@ Every suite is reviewed JSON in ``expectations/<layer>/<name>.json`` and is load
 ephemeral GX context at run time. A suite never sees a whole big table: it validates a
 small frame that DuckDB computes first, so memory stays flat whatever the data size.
 
-* **raw** suites (one per file type) run once per landed file. DuckDB reads the file with
+* **raw** suites (one per file type): DuckDB reads each landed file, one at a time, with
   every column as text and reduces it to one row of metrics (``row_count``,
   ``<column>__present``, ``__null_rate``, ``__parse_rate``, ``__mapped_rate``,
   ``__in_set_rate``, ``__min``/``__max``); the suite's ``meta.raw_files`` says which
-  columns get which metric. Only one file is read at a time.
-* **staging** and **marts** suites validate the result of the aggregate query beside
-  them (``<name>.sql``), run on the warehouse opened read-only; a query may return at most
-  ``MAX_PROFILE_ROWS`` rows.
+  columns get which metric. GX then validates the file type's rows in one validation
+  (its cost is per validation and expectation, not per row) with per-row expectations
+  only, and every file keeps its own outcome per expectation (GX names the unexpected
+  rows), so a failure still names the file and column.
+* **staging**, **marts** and **audit** suites validate the result of the aggregate query
+  beside them (``<name>.sql``), run on the warehouse opened read-only; a query may return
+  at most ``MAX_PROFILE_ROWS`` rows. A failure names the rows by the frame's first column.
 
 Each expectation carries ``meta.severity`` (``error`` or ``warning``) and ``meta.note``
-(why it exists). Results go to a GX Data Docs site (the report) and are appended, in one
-short transaction at the end, to ``audit.dq_validation_results``. The command exits 1 when
-an error-level expectation fails; warnings are reported and do not block.
+(why it exists). A suite's ``meta.parameters`` reads value sets from the seeds and
+thresholds from the dbt vars of ``dbt_project.yml`` (GX's ``$PARAMETER``), so no setting is
+repeated in a suite. Results go to a GX Data Docs site (the report) and are appended, in
+one short transaction at the end, to ``audit.dq_validation_results``. The command exits 1
+when an error-level expectation fails; warnings are reported and do not block.
 """
 
 from __future__ import annotations
@@ -52,9 +57,11 @@ from omniscore.warehouse import (
 log = logging.getLogger(__name__)
 
 EXPECTATIONS_DIR = PROJECT_DIR / "expectations"
-TAXONOMY_SEED = PROJECT_DIR / "seeds" / "interaction_taxonomy.csv"
+SEEDS_DIR = PROJECT_DIR / "seeds"
+TAXONOMY_SEED = SEEDS_DIR / "interaction_taxonomy.csv"
+DBT_PROJECT_FILE = PROJECT_DIR / "dbt_project.yml"
 DEFAULT_REPORT_DIR = PROJECT_DIR / "data" / "validation"
-LAYERS = ("raw", "staging", "marts")
+LAYERS = ("raw", "staging", "marts", "audit")
 SEVERITIES = ("error", "warning")
 RESULTS_TABLE = "audit.dq_validation_results"
 # A relation suite's query is an aggregate: more rows than this means it is not one.
@@ -156,6 +163,71 @@ class SuiteFile:
     def raw_spec(self) -> dict[str, Any]:
         return self.definition["meta"]["raw_files"]
 
+    @property
+    def parameter_spec(self) -> dict[str, dict[str, Any]]:
+        return (self.definition.get("meta") or {}).get("parameters") or {}
+
+
+def _parameters_used(value: Any) -> set[str]:
+    """Names of the ``{"$PARAMETER": name}`` placeholders in an expectation's kwargs."""
+    if isinstance(value, dict):
+        if set(value) == {"$PARAMETER"}:
+            return {str(value["$PARAMETER"])}
+        return set().union(*(_parameters_used(v) for v in value.values()))
+    if isinstance(value, list):
+        return set().union(*(_parameters_used(v) for v in value))
+    return set()
+
+
+def resolve_parameters(
+    suite: SuiteFile, seeds_dir: Path = SEEDS_DIR, project_file: Path = DBT_PROJECT_FILE
+) -> dict[str, Any]:
+    """The values of a suite's ``meta.parameters``, so that a suite repeats no setting.
+
+    ``{"seed": "<file stem>", "column": c, "where": {col: value}, "also": [...]}`` is the
+    list of distinct values of column ``c`` of ``seeds/<file stem>.csv`` (rows filtered by
+    ``where``) plus ``also``; ``{"var": "omniscore__x"}`` is the number a dbt var has in
+    ``dbt_project.yml``, the file where every setting is documented.
+    """
+    values: dict[str, Any] = {}
+    project_vars: dict[str, Any] | None = None
+    for name, source in suite.parameter_spec.items():
+        if "seed" in source:
+            seed = seeds_dir / f"{source['seed']}.csv"
+            with seed.open(newline="", encoding="utf-8") as handle:
+                rows = list(csv.DictReader(handle))
+            where = {key: str(value) for key, value in (source.get("where") or {}).items()}
+            found = [
+                row[source["column"]]
+                for row in rows
+                if all(row.get(key) == value for key, value in where.items())
+            ]
+            listed = list(dict.fromkeys([*found, *(source.get("also") or [])]))
+            if not found:
+                raise ValidationSetupError(
+                    f"{suite.path}: parameter {name!r}: no value of column "
+                    f"{source['column']!r} in {seed} where {where}"
+                )
+            values[name] = listed
+        elif "var" in source:
+            if project_vars is None:
+                import yaml
+
+                project = yaml.safe_load(project_file.read_text(encoding="utf-8"))
+                project_vars = project.get("vars") or {}
+            value = project_vars.get(source["var"])
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise ValidationSetupError(
+                    f"{suite.path}: parameter {name!r}: var {source['var']} in "
+                    f"{project_file} is {value!r}, not a number"
+                )
+            values[name] = value
+        else:
+            raise ValidationSetupError(
+                f"{suite.path}: parameter {name!r} needs a 'seed' or a 'var' to read"
+            )
+    return values
+
 
 def load_suites(expectations_dir: Path = EXPECTATIONS_DIR) -> list[SuiteFile]:
     """Every suite under ``expectations_dir/<layer>/``, checked for what the runner needs."""
@@ -182,11 +254,27 @@ def load_suites(expectations_dir: Path = EXPECTATIONS_DIR) -> list[SuiteFile]:
             if layer == "raw":
                 if "raw_files" not in (definition.get("meta") or {}):
                     raise ValidationSetupError(f"{path}: a raw suite needs meta.raw_files")
+                for index, expectation in enumerate(definition.get("expectations") or []):
+                    # A raw suite runs on a frame of one row per file: an aggregate over
+                    # the rows (a column's min) would judge all files at once.
+                    if not str(expectation.get("type")).startswith("expect_column_values_"):
+                        raise ValidationSetupError(
+                            f"{path}: expectation {index} ({expectation.get('type')}) is not "
+                            "judged per file; a raw suite uses expect_column_values_* only"
+                        )
             else:
                 sql_path = path.with_suffix(".sql")
                 if not sql_path.exists():
                     raise ValidationSetupError(f"{path}: its query {sql_path.name} is missing")
                 query = sql_path.read_text(encoding="utf-8")
+            declared = set((definition.get("meta") or {}).get("parameters") or {})
+            for index, expectation in enumerate(definition.get("expectations") or []):
+                undeclared = _parameters_used(expectation.get("kwargs")) - declared
+                if undeclared:
+                    raise ValidationSetupError(
+                        f"{path}: expectation {index} uses parameter(s) {sorted(undeclared)} "
+                        "that meta.parameters does not declare"
+                    )
             suites.append(SuiteFile(name, layer, path, definition, query))
     if not suites:
         raise ValidationSetupError(f"no suites found under {expectations_dir}")
@@ -541,8 +629,8 @@ def _json_safe(value: Any) -> Any:
     return str(value)
 
 
-def _observed(result: Any) -> str | None:
-    """What the expectation saw, as short JSON text."""
+def _observed(result: Any, key: str | None = None) -> str | None:
+    """What the expectation saw, as short JSON text (with the keys of unexpected rows)."""
     if result.exception_info and result.exception_info.get("raised_exception"):
         return json.dumps({"exception": result.exception_info.get("exception_message")})
     details = result.result or {}
@@ -553,6 +641,8 @@ def _observed(result: Any) -> str | None:
             "unexpected_count": details.get("unexpected_count"),
             "unexpected_values": details.get("partial_unexpected_list", [])[:10],
         }
+        if key and details.get("unexpected_index_list"):
+            summary["rows"] = [row.get(key) for row in details["unexpected_index_list"][:10]]
         return json.dumps(_json_safe(summary))
     return None
 
@@ -581,14 +671,16 @@ class SuiteRunner:
         self.context = _gx_context(report_dir)
         self.data_source = self.context.data_sources.add_pandas("omniscore")
         self.suites = {suite.name: self.context.suites.add(_gx_suite(suite)) for suite in suites}
-        self.notes = {
-            suite.name: [e["meta"]["note"] for e in suite.definition["expectations"]]
-            for suite in suites
-        }
+        self.parameters = {suite.name: resolve_parameters(suite) for suite in suites}
 
-    def validate(
-        self, suite: str, data_asset: str, frame: pd.DataFrame, run: ValidationRun
-    ) -> list[Outcome]:
+    def _run(
+        self,
+        suite: str,
+        data_asset: str,
+        frame: pd.DataFrame,
+        run: ValidationRun,
+        result_format: str | dict[str, Any],
+    ) -> Any:
         import great_expectations as gx
         from great_expectations.core.run_identifier import RunIdentifier
 
@@ -599,12 +691,80 @@ class SuiteRunner:
                 name=f"{suite} on {data_asset}", data=batch, suite=self.suites[suite]
             )
         )
-        result = definition.run(
+        return definition.run(
             batch_parameters={"dataframe": frame},
-            result_format="SUMMARY",
+            expectation_parameters=self.parameters[suite] or None,
+            result_format=result_format,
             # The report lists results under the run id that dq_validation_results carries.
             run_id=RunIdentifier(run_name=run.run_id, run_time=run.started_at),
         )
+
+    def validate_files(
+        self, suite: str, data_asset: str, frame: pd.DataFrame, run: ValidationRun
+    ) -> list[Outcome]:
+        """One GX validation of a frame with one row per file (column ``data_asset``), kept
+        as one outcome per file and expectation: GX names the rows it found unexpected.
+
+        GX judges each file's row on its own (``expect_column_values_*``); a null metric
+        (about a column the file lacks, whose ``__present`` check fails) is not judged.
+        """
+        result = self._run(
+            suite,
+            data_asset,
+            frame,
+            run,
+            {
+                "result_format": "COMPLETE",
+                "unexpected_index_column_names": ["data_asset"],
+                "return_unexpected_index_query": False,
+            },
+        )
+        files = frame["data_asset"].tolist()
+        outcomes = []
+        for expectation_result in result.results:
+            config = expectation_result.expectation_config
+            meta = config.meta or {}
+            column = config.kwargs.get("column")
+            raised = expectation_result.exception_info or {}
+            if raised.get("raised_exception"):
+                failed = set(files)
+                observed: list[str | None] = [
+                    json.dumps({"exception": raised.get("exception_message")})
+                ] * len(files)
+            else:
+                details = expectation_result.result or {}
+                failed = {row["data_asset"] for row in details.get("unexpected_index_list") or []}
+                values = frame[column].tolist() if column in frame else [None] * len(files)
+                observed = [json.dumps(_json_safe(value)) for value in values]
+            for file, observed_value in zip(files, observed, strict=True):
+                outcomes.append(
+                    Outcome(
+                        suite=suite,
+                        data_asset=file,
+                        expectation_type=config.type,
+                        column=_column_of(config.kwargs),
+                        severity=meta.get("severity", "error"),
+                        success=file not in failed,
+                        observed_value=observed_value,
+                        note=meta.get("note", ""),
+                    )
+                )
+        return outcomes
+
+    def validate(
+        self, suite: str, data_asset: str, frame: pd.DataFrame, run: ValidationRun
+    ) -> list[Outcome]:
+        # The rows an expectation found unexpected are named by the frame's first column
+        # (a channel, a stage, a model and split), so the summary says which one failed.
+        key = str(frame.columns[0]) if len(frame.columns) else None
+        result_format: dict[str, Any] = {"result_format": "SUMMARY"}
+        if key:
+            result_format = {
+                "result_format": "COMPLETE",
+                "unexpected_index_column_names": [key],
+                "return_unexpected_index_query": False,
+            }
+        result = self._run(suite, data_asset, frame, run, result_format)
         outcomes = []
         for expectation_result in result.results:
             config = expectation_result.expectation_config
@@ -617,7 +777,7 @@ class SuiteRunner:
                     column=_column_of(config.kwargs),
                     severity=meta.get("severity", "error"),
                     success=bool(expectation_result.success),
-                    observed_value=_observed(expectation_result),
+                    observed_value=_observed(expectation_result, key),
                     note=meta.get("note", ""),
                 )
             )
@@ -709,13 +869,21 @@ def run_validation(
         taxonomy = load_taxonomy(taxonomy_path)
         with duckdb.connect() as con:
             for suite in raw_suites:
+                # DuckDB reduces each file to a row of metrics, one file at a time; GX then
+                # validates the suite's files in one go (its cost is per validation and
+                # expectation, not per row), and each file keeps its own outcomes.
+                rows = []
                 for path in raw_files(raw_dir, suite.raw_spec):
                     data_asset = path.relative_to(raw_dir).as_posix()
-                    log.debug("validating %s with %s", data_asset, suite.name)
-                    frame = raw_file_metrics(con, path, suite.raw_spec, taxonomy)
-                    run.outcomes += runner.validate(suite.name, data_asset, frame, run)
-                    run.validated_assets[suite.name] += 1
-                log.info("%s: %d file(s)", suite.name, run.validated_assets[suite.name])
+                    log.debug("measuring %s for %s", data_asset, suite.name)
+                    metrics = raw_file_metrics(con, path, suite.raw_spec, taxonomy)
+                    rows.append(metrics.assign(data_asset=data_asset))
+                if rows:
+                    frame = pd.concat(rows, ignore_index=True)
+                    frame = frame[["data_asset", *frame.columns.drop("data_asset")]]
+                    run.outcomes += runner.validate_files(suite.name, suite.name, frame, run)
+                run.validated_assets[suite.name] += len(rows)
+                log.info("%s: %d file(s)", suite.name, len(rows))
 
     relation_suites = [suite for suite in suites if suite.layer != "raw"]
     if relation_suites:
@@ -892,8 +1060,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "validate",
         help="run the Great Expectations suites on the landed files and the warehouse",
         description=(
-            "Validate every landed file (raw suites, one file at a time) and the staging and "
-            "mart relations (aggregate queries) with the suites of expectations/, write the "
+            "Validate every landed file (raw suites: one row of metrics per file, one GX "
+            "validation per file type) and the staging, mart and audit relations (aggregate "
+            "queries) with the suites of expectations/, write the "
             "Data Docs report, append the outcomes to audit.dq_validation_results and print "
             "a summary. Exit 1 when an error-level expectation fails (warnings do not "
             "block), 2 when the suites cannot run."

@@ -97,3 +97,19 @@ def test_freshness_error_hours_must_not_be_below_warn_hours(tmp_path):
     )
     assert not ok
     assert "omniscore__freshness_error_hours=24 is less than" in output
+
+
+def test_bad_score_evidence_settings_are_named(tmp_path):
+    bad = {
+        "omniscore__psi_warn": -0.1,
+        "omniscore__psi_error": "0.25",
+        "omniscore__min_holdout_auc": 1.5,
+        "omniscore__max_calibration_error": True,
+    }
+    ok, output = check_settings(tmp_path, bad)
+    assert not ok
+    for name in bad:
+        assert name in output, f"{name} not named in:\n{output}"
+    ok, output = check_settings(tmp_path, {"omniscore__psi_warn": 0.3, "omniscore__psi_error": 0.2})
+    assert not ok
+    assert "omniscore__psi_error=0.2 is less than omniscore__psi_warn=0.3" in output

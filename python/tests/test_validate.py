@@ -30,6 +30,7 @@ from omniscore.validate import (
     chromium_command,
     load_suites,
     relation_metrics,
+    resolve_parameters,
     run_validation,
 )
 from omniscore.warehouse import connect, run_dbt
@@ -147,7 +148,7 @@ def test_results_are_appended_across_runs(warehouse, clean_run):
     new = [row for row in after if row not in before]
     assert len(after) == len(before) + len(new) and new
     assert len({row["run_id"] for row in after}) == 2
-    assert {row["suite"] for row in new} == {"marts.fct_interactions", "marts.dim_customers"}
+    assert {row["suite"] for row in new} == {s for s in SUITES if s.startswith("marts.")}
 
 
 def test_unparseable_timestamps_and_unmapped_email_actions_fail_naming_file_and_column(
@@ -257,13 +258,9 @@ def test_the_report_shows_every_suite_and_the_latest_run_in_a_browser(
     assert listed == SUITES
     clean_results = results(warehouse["db"], "true order by run_started_at limit 1")
     run_id = clean_results[0]["run_id"]
-    validations = len(
-        {
-            (row["suite"], row["data_asset"])
-            for row in results(warehouse["db"], f"run_id = '{run_id}'")
-        }
-    )
-    # "Showing 1 to 10 of N rows": one row per suite and file or relation, all of this run.
+    validations = len({row["suite"] for row in results(warehouse["db"], f"run_id = '{run_id}'")})
+    # "Showing 1 to 10 of N rows": one row per suite (a raw suite validates all its files in
+    # one go, each file's outcome kept in dq_validation_results), all of this run.
     assert f"of {validations} rows" in dom
     body = re.search(r"<tbody.*?</tbody>", dom, flags=re.S)
     assert body
@@ -317,3 +314,168 @@ def test_suite_files_carry_no_generated_ids_or_absolute_paths():
         assert "/work/" not in text and "/tmp/" not in text, suite.path
         for expectation in suite.definition["expectations"]:
             assert expectation["meta"]["severity"] in {"error", "warning"}
+
+
+def copy_db(warehouse: dict[str, Path], name: str, *statements: str) -> Path:
+    """A copy of the fixture's warehouse with ``statements`` applied to it."""
+    db = warehouse["root"] / f"{name}.duckdb"
+    shutil.copyfile(warehouse["db"], db)
+    with connect(db, read_only=False) as con:
+        for statement in statements:
+            con.execute(statement)
+    return db
+
+
+def validate_layer(db: Path, layer: str, report: Path, capsys) -> tuple[int, str]:
+    code = main(["validate", "--db", str(db), "--layer", layer, "--report-dir", str(report)])
+    return code, capsys.readouterr().out
+
+
+def test_the_scoring_marts_suites_fail_naming_column_and_value(warehouse, capsys):
+    db = copy_db(
+        warehouse,
+        "scores-broken",
+        # A band the seed does not have, a probability above 1, a customer flagged MQL.
+        """update marts.customer_scores set engagement_band = 'lukewarm'
+           where customer_id = (select min(customer_id) from marts.customer_scores
+                                where engagement_band is not null)""",
+        """update marts.customer_scores set score_propensity = 1.2
+           where customer_id = (select max(customer_id) from marts.customer_scores)""",
+    )
+    with connect(db) as con:
+        assert con.execute("select count(*) from marts.customer_scores").fetchone()[0] > 0
+    code, output = validate_layer(db, "marts", warehouse["root"] / "report-scores", capsys)
+    assert code == 1, output
+    errors = failure_lines(output, "error")
+    assert any(
+        "marts.customer_scores" in line and " engagement_band " in line and "lukewarm" in line
+        for line in errors
+    ), errors
+    assert any(
+        "marts.customer_scores" in line and " score_propensity " in line for line in errors
+    ), errors
+    assert all("marts.customer_scores" in line for line in errors), errors
+
+
+def test_a_live_model_below_the_auc_floor_is_an_error_naming_model_and_split(warehouse, capsys):
+    version = "propensity-20260101-test"
+    metrics = ", ".join(
+        f"('propensity', '{version}', '{split}', '{name}', {value}, date '2025-12-01', "
+        f"date '2026-01-01', 500, timestamp '2026-01-04 00:00:00')"
+        for split, name, value in [
+            ("train", "auc", 0.62),
+            ("holdout", "auc", 0.55),
+            ("holdout", "brier_score", 0.2),
+            ("holdout", "log_loss", 0.6),
+            ("holdout", "base_rate", 0.1),
+            ("holdout", "mean_predicted", 0.1),
+            ("holdout", "top_decile_lift", 1.3),
+        ]
+    )
+    db = copy_db(
+        warehouse,
+        "auc-floor",
+        f"insert into marts.model_metrics values {metrics}",
+        f"update marts.customer_scores set propensity_model_version = '{version}'",
+    )
+    code, output = validate_layer(db, "marts", warehouse["root"] / "report-auc", capsys)
+    assert code == 1, output
+    errors = failure_lines(output, "error")
+    assert len(errors) == 1, errors
+    assert "marts.model_metrics" in errors[0] and " auc " in errors[0]
+    assert "propensity / holdout" in errors[0] and "0.55" in errors[0]
+
+
+def test_score_drift_warns_above_psi_warn_and_fails_above_psi_error(warehouse, capsys):
+    rows = [
+        # An earlier pair (kept for BI, not judged) with a large shift ...
+        ("propensity", "2026-01-02", "2025-12-05", 0.9),
+        # ... and the latest pair: engagement worth a look, propensity shifted.
+        ("engagement", "2026-01-30", "2026-01-02", 0.15),
+        ("fit_points", "2026-01-30", "2026-01-02", 0.01),
+        ("propensity", "2026-01-30", "2026-01-02", 0.3),
+        ("churn_risk", "2026-01-30", "2026-01-02", 0.05),
+    ]
+    values = ", ".join(
+        f"('{name}', date '{to_date}', date '{from_date}', 10, 100, 100, {psi}, 0.1, 0.25, '')"
+        for name, to_date, from_date, psi in rows
+    )
+    db = copy_db(
+        warehouse,
+        "score-drift",
+        "delete from audit.score_stability",
+        f"insert into audit.score_stability values {values}",
+    )
+    code, output = validate_layer(db, "audit", warehouse["root"] / "report-drift", capsys)
+    assert code == 1, output
+    errors, warnings = failure_lines(output, "error"), failure_lines(output, "warning")
+    assert [" score_propensity " in line for line in errors] == [True], errors
+    assert {line.split()[2] for line in warnings} == {"score_engagement", "score_propensity"}
+
+    # Below both thresholds nothing fails.
+    db = copy_db(
+        warehouse, "score-stable", "update audit.score_stability set psi = least(psi, 0.05)"
+    )
+    code, output = validate_layer(db, "audit", warehouse["root"] / "report-stable", capsys)
+    assert code == 0 and not failure_lines(output, "warning"), output
+
+
+def test_value_sets_come_from_the_seeds_and_thresholds_from_the_vars(tmp_path):
+    suite = next(s for s in load_suites() if s.name == "marts.customer_scores")
+    values = resolve_parameters(suite)
+    assert values["engagement_bands"] == ["cold", "warm", "hot"]
+    assert "no purchase yet" in values["rfm_segments"] and "champions" in values["rfm_segments"]
+    # A seed with another band changes the set; the suite repeats none of it.
+    seeds = tmp_path / "seeds"
+    shutil.copytree(Path(suite.path).parents[2] / "seeds", seeds)
+    bands = seeds / "score_bands.csv"
+    bands.write_text(bands.read_text().replace("engagement,hot,", "engagement,blazing,"))
+    assert resolve_parameters(suite, seeds_dir=seeds)["engagement_bands"] == [
+        "cold",
+        "warm",
+        "blazing",
+    ]
+    metrics = next(s for s in load_suites() if s.name == "marts.model_metrics")
+    project = tmp_path / "dbt_project.yml"
+    project.write_text("vars:\n  omniscore__min_holdout_auc: 0.8\n")
+    assert resolve_parameters(metrics, project_file=project) == {"min_holdout_auc": 0.8}
+    project.write_text("vars:\n  omniscore__min_holdout_auc: high\n")
+    with pytest.raises(ValidationSetupError, match="not a number"):
+        resolve_parameters(metrics, project_file=project)
+
+
+def test_a_raw_suite_may_only_judge_each_file_on_its_own(tmp_path):
+    (tmp_path / "raw").mkdir()
+    suite = {
+        "name": "raw.example",
+        "meta": {"raw_files": {"pattern": "x/*.csv", "format": "csv", "columns": ["a"]}},
+        "expectations": [
+            {
+                "type": "expect_column_min_to_be_between",
+                "kwargs": {"column": "row_count", "min_value": 1},
+                "meta": {"severity": "error", "note": "not empty"},
+            }
+        ],
+    }
+    (tmp_path / "raw" / "example.json").write_text(json.dumps(suite))
+    with pytest.raises(ValidationSetupError, match="per file"):
+        load_suites(tmp_path)
+
+
+def test_a_parameter_a_suite_does_not_declare_is_refused(tmp_path):
+    (tmp_path / "marts").mkdir()
+    suite = {
+        "name": "marts.example",
+        "meta": {},
+        "expectations": [
+            {
+                "type": "expect_column_values_to_be_in_set",
+                "kwargs": {"column": "x", "value_set": {"$PARAMETER": "bands"}},
+                "meta": {"severity": "error", "note": "why"},
+            }
+        ],
+    }
+    (tmp_path / "marts" / "example.json").write_text(json.dumps(suite))
+    (tmp_path / "marts" / "example.sql").write_text("select 1 as x")
+    with pytest.raises(ValidationSetupError, match="does not declare"):
+        load_suites(tmp_path)
