@@ -19,13 +19,14 @@ export OMNISCORE_DB ?= data/omniscore.duckdb
 TRUTH_DIR := $(dir $(OMNISCORE_RAW_DIR:%/=%))truth
 
 .PHONY: help venv demo generate build rescore freshness summary evaluate validate \
-	report-screenshot chromium report-assets test lint test-python test-dbt benchmark lock clean
+	report-screenshot chromium report-assets test lint test-python test-dbt benchmark benchmark-chart \
+	lock clean
 
 help:
 	@echo "make demo       set up, generate sample exports, build the warehouse, evaluate, summarise"
 	@echo "make test       every check: ruff, sqlfluff, pytest (generator, CLI, dbt end-to-end)"
 	@echo "make validate   Great Expectations suites on the landed files and the warehouse"
-	@echo "make benchmark  generation + build times and peak memory (SIZES='10000 100000')"
+	@echo "make benchmark  generation, floor, full / one-day / no-change builds: time, memory (SIZES='10000 100000')"
 	@echo "make clean      remove generated data and build artefacts (keeps .venv)"
 
 venv: $(STAMP) report-assets
@@ -110,6 +111,10 @@ test: venv chromium lint
 
 benchmark: venv
 	$(BIN)/omniscore benchmark --sizes $${SIZES:-10000 100000}
+
+# The README's chart of time against size, from benchmarks/results.csv.
+benchmark-chart: venv
+	$(BIN)/omniscore benchmark --chart docs/img/benchmark.png
 
 # Resolves pyproject.toml's ranges (each direct dependency held to its supported series).
 lock:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import csv
 import importlib
+import json
 import logging
 import subprocess
 from pathlib import Path
@@ -194,32 +195,98 @@ def test_evaluate_command_fails_below_the_thresholds(small_world, capsys, caplog
     assert "MISMATCH" in capsys.readouterr().out
 
 
-def test_benchmark_table_gives_a_rate_only_for_steps_that_read_the_raw_rows():
-    def step(name: str, seconds: float) -> StepResult:
-        return StepResult("2026-01-01 00:00", "test", 10, 1, name, seconds, 100.0, 1000)
+def bench_step(name: str, seconds: float, customers: int = 10, rows: int = 1000) -> StepResult:
+    return StepResult("2026-01-01 00:00", "test", customers, 1, name, seconds, 100.0, rows)
 
-    table = markdown_table([step("generate", 2.0), step(SEED_STEP, 4.0)]).splitlines()
+
+def test_benchmark_table_gives_a_rate_only_for_steps_that_read_the_raw_rows():
+    table = markdown_table([bench_step("generate", 2.0), bench_step(SEED_STEP, 4.0)]).splitlines()
     # The size is counted in physical lines of the landed files, not records.
     assert table[0].startswith("| customers | days | raw lines | step | seconds | lines/s |")
-    assert table[2] == "| 10 | 1 | 1,000 | generate | 2.0 | 500 | 100 |"
-    assert table[3] == f"| 10 | 1 | 1,000 | {SEED_STEP} | 4.0 |  | 100 |"
+    assert table[2] == "| 10 | 1 | 1,000 | generate | 2.0 | 500 |  | 100 |"
+    assert table[3] == f"| 10 | 1 | 1,000 | {SEED_STEP} | 4.0 |  |  | 100 |"
+
+
+def test_benchmark_table_gives_each_build_as_a_multiple_of_its_sizes_floor():
+    results = [
+        bench_step(benchmark.FLOOR_STEP, 2.0),
+        bench_step(benchmark.FULL_BUILD_STEP, 7.0),
+        bench_step(benchmark.FLOOR_STEP, 10.0, customers=20),
+        bench_step(benchmark.INCREMENT_STEP, 5.0, customers=20),
+    ]
+    table = markdown_table(results).splitlines()
+    assert table[3] == f"| 10 | 1 | 1,000 | {benchmark.FULL_BUILD_STEP} | 7.0 | 143 | 3.5 | 100 |"
+    assert table[5] == f"| 20 | 1 | 1,000 | {benchmark.INCREMENT_STEP} | 5.0 | 200 | 0.5 | 100 |"
+    assert table[2].endswith("| 500 |  | 100 |")  # the floor itself has no ratio
+
+
+def test_benchmark_floor_reads_every_landed_file_type(tmp_path):
+    raw = tmp_path / "raw"
+    files = {
+        "web/events_1.csv": "event_id,user_pseudo_id\ne1,c1\ne2,c1\ne3,c2\n",
+        "web/events_2.csv": "\ufeffuser_pseudo_id,event_id\r\nc3,e4\r\n",  # BOM, CRLF, order
+        "pos/transactions_1.csv": "receipt_id;loyalty_card_id\nr1;L1\nr2;\n",
+        "app/events_1.jsonl": '{"insert_id": "i1", "device_id": "d1"}\nnot json\n',
+        "support/tickets_1.csv": 'ticket_id,requester_email\nt1,"a@x.com"\n',
+    }
+    for name, text in files.items():
+        (raw / name).parent.mkdir(parents=True, exist_ok=True)
+        (raw / name).write_text(text, encoding="utf-8")
+    # 4 web + 2 pos + 2 app (DuckDB reads the broken line as a null object) + 1 support;
+    # absent channels read nothing.
+    assert benchmark.scan_floor(raw) == 9
+
+
+def test_benchmark_reads_the_slowest_models_from_dbt_run_results(tmp_path):
+    results = [
+        {"unique_id": "model.omniscore.fast", "execution_time": 1.0},
+        {"unique_id": "test.omniscore.not_null_x", "execution_time": 50.0},
+        {"unique_id": "model.omniscore.slow", "execution_time": 9.5},
+    ]
+    (tmp_path / "run_results.json").write_text(json.dumps({"results": results}))
+    assert benchmark.slowest_models(tmp_path, count=1) == [("slow", 9.5)]
+    assert benchmark.slowest_models(tmp_path / "none") == []
+
+
+def test_benchmark_chart_draws_the_results_file(tmp_path):
+    results = tmp_path / "results.csv"
+    benchmark.append_results(
+        [
+            bench_step("generate", 2.0),
+            bench_step(benchmark.FULL_BUILD_STEP, 7.0),
+            bench_step("generate", 9.0, customers=20, rows=10_000),
+            bench_step(benchmark.FULL_BUILD_STEP, 30.0, customers=20, rows=10_000),
+        ],
+        results,
+    )
+    chart = benchmark.draw_chart(benchmark.read_results(results), tmp_path / "chart.png")
+    assert chart.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_benchmark_keeps_the_results_of_sizes_that_finished_before_one_failed(
     tmp_path, monkeypatch, capsys
 ):
-    def fake_size(customers: int, days: int, seed: int, work_dir: Path) -> list[StepResult]:
+    def fake_size(customers: int, days: int, seed: int, work_dir: Path, start):
         if customers == 20:
             raise subprocess.CalledProcessError(2, ["dbt", "build"])
-        return [StepResult("2026-01-01 00:00", "test", customers, days, "generate", 1.0, 9, 99)]
+        slowest = [{"customers": customers, "step": "dbt build", "model": "m", "seconds": 1.0}]
+        return [bench_step("generate", 1.0, customers=customers, rows=99)], slowest
 
     monkeypatch.setattr(benchmark, "benchmark_size", fake_size)
-    results = tmp_path / "results.csv"
+    results, slowest = tmp_path / "results.csv", tmp_path / "slowest.csv"
     args = argparse.Namespace(
-        sizes=[10, 20, 30], days=1, seed=7, work_dir=str(tmp_path / "runs"), keep=False
+        sizes=[10, 20, 30],
+        days=1,
+        seed=7,
+        start=None,
+        chart=None,
+        work_dir=str(tmp_path / "runs"),
+        keep=False,
     )
-    assert benchmark.run(args, results) == 1
+    assert benchmark.run(args, results, slowest) == 1
     with results.open() as handle:
         rows = list(csv.DictReader(handle))
     assert [(r["customers"], r["step"], r["rows"]) for r in rows] == [("10", "generate", "99")]
+    with slowest.open() as handle:
+        assert [r["customers"] for r in csv.DictReader(handle)] == ["10"]
     assert "| 10 | 1 | 99 | generate |" in capsys.readouterr().out
