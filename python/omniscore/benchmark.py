@@ -279,23 +279,29 @@ def read_results(path: Path = RESULTS) -> list[StepResult]:
 
 
 def draw_chart(results: list[StepResult], path: Path) -> Path:
-    """Seconds against raw lines, log-log, one line per step: each size's latest run."""
+    """Seconds against raw lines, log-log, one line per step, from each size's latest run
+    (a size's earlier runs, perhaps with other steps, are left out)."""
     import matplotlib
 
     matplotlib.use("Agg")
     from matplotlib import pyplot
 
-    latest: dict[tuple[int, str], StepResult] = {}
+    latest_run = {}
     for r in results:
-        if r.rows and r.step != SEED_STEP:
-            latest[(r.customers, r.step)] = r  # the file is in time order: later runs win
+        latest_run[r.customers] = max(latest_run.get(r.customers, r.measured_at), r.measured_at)
+    shown = [
+        r
+        for r in results
+        if r.measured_at == latest_run[r.customers] and r.rows and r.step != SEED_STEP
+    ]
     figure, axes = pyplot.subplots(figsize=(7, 4.5))
-    for step in sorted({step for _, step in latest}):
-        points = sorted((r.rows, r.seconds) for (_, s), r in latest.items() if s == step)
+    for step in dict.fromkeys(r.step for r in shown):  # in the order the steps ran
+        points = sorted((r.rows, r.seconds) for r in shown if r.step == step)
         axes.plot(*zip(*points, strict=True), marker="o", label=step)
     axes.set(xscale="log", yscale="log", xlabel="raw lines landed", ylabel="seconds")
-    machines = sorted({r.machine for r in latest.values()})
-    axes.set_title(f"omniscore benchmark ({'; '.join(machines)})", fontsize=10)
+    runs = ", ".join(f"{c:,}: {latest_run[c][:10]}" for c in sorted(latest_run))
+    machines = "; ".join(sorted({r.machine for r in shown}))
+    axes.set_title(f"omniscore benchmark, {machines}\n(customers: run date) {runs}", fontsize=9)
     axes.grid(True, which="both", alpha=0.3)
     axes.legend(fontsize=8)
     path.parent.mkdir(parents=True, exist_ok=True)
