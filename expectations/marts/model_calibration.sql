@@ -4,18 +4,9 @@
 -- the deciles) and the largest decile gap; lifetime value: predicted over observed holdout
 -- purchases. The first column is the row's key in the report.
 with live_versions as (
-    select propensity_model_version as model_version from marts.customer_scores
-    union
-    select churn_risk_model_version from marts.customer_scores
-    union
-    select model_version from marts.customer_value
-    union
-    -- Lifetime value's evidence: the fit before the holdout that ends on today's as-of date.
-    select model_version from marts.model_metrics
-    where
-        split = 'holdout'
-        and model_name = 'clv_bgnbd_gamma_gamma'
-        and window_end_date = (select max(as_of_date) from marts.customer_value)
+    -- The versions marts.model_versions_in_use lists: scoring people today, or lifetime
+    -- value's holdout evidence.
+    select model_version from marts.model_versions_in_use
 )
 
 select
