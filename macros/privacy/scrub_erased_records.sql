@@ -6,7 +6,8 @@
     every other column null), the others lose the rows. The base models already skip
     what earlier builds erased; this removes what was read in the build that first saw
     the request (the identity graph needs a person's rows to find all their identifiers).
-    Models with `meta.erasure_refresh_after_scrub` (file_reconciliation) are then rebuilt
+    Sources declare erasure columns the same way (audit.dq_validation_results, which
+    `omniscore validate` writes). Models with `meta.erasure_refresh_after_scrub` (file_reconciliation) are then rebuilt
     from their compiled SQL so their counts show the tombstones. Views hold no rows.
 #}
 {% macro scrub_erased_records() -%}
@@ -24,9 +25,13 @@
         {{ return('select 1') }}
     {%- endif -%}
     {%- set scrubbed = [] -%}
-    {%- for node in graph.nodes.values() | sort(attribute='unique_id') -%}
-        {%- if node.resource_type == 'model' and omniscore.erasure_columns(node) -%}
-            {%- set relation = adapter.get_relation(database=node.database, schema=node.schema, identifier=node.alias) -%}
+    {%- set nodes = (graph.nodes.values() | list) + (graph.sources.values() | list) -%}
+    {%- for node in nodes | sort(attribute='unique_id') -%}
+        {%- if node.resource_type in ['model', 'source'] and omniscore.erasure_columns(node) -%}
+            {%- set relation = adapter.get_relation(
+                database=node.database, schema=node.schema,
+                identifier=node.alias if node.resource_type == 'model' else node.identifier,
+            ) -%}
             {%- if relation is not none and not relation.is_view -%}
                 {%- set condition = omniscore.erased_record_condition(node, relation, suppression) -%}
                 {%- if (node.config.meta or {}).get('erasure_tombstones') -%}

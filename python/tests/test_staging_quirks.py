@@ -26,6 +26,7 @@ import duckdb
 import pytest
 from leaks import ERASURE_REQUEST_ROWS, find_values, text_columns
 
+from omniscore.validate import RESULTS_DDL, RESULTS_TABLE
 from omniscore.warehouse import DbtResult, connect, run_dbt
 
 pytestmark = pytest.mark.dbt
@@ -1113,9 +1114,25 @@ def test_an_erased_person_is_in_no_table_and_a_full_refresh_does_not_bring_them_
         "W52,1767261720000000,page_view,ck-other,,https://shop.example.com/,,,,,,,mobile,GB\n"
     )
     db = work / "warehouse.duckdb"
+    # `omniscore validate` wrote results before the request: one lists the erased email
+    # among a column's unexpected values.
+    with duckdb.connect(str(db)) as con:
+        con.execute("create schema audit")
+        con.execute(RESULTS_DDL)
+        con.execute(
+            f"insert into {RESULTS_TABLE} (run_id, run_started_at, suite, data_asset, "
+            "expectation_type, severity, success, observed_value) values "
+            "('v1', now(), 's', 'a', 'e', 'error', false, ?), "
+            "('v1', now(), 's', 'a', 'e', 'error', false, ?)",
+            ['{"unexpected_values": ["Mo@Example.com", "x"]}', '{"unexpected_values": ["y"]}'],
+        )
     result = build(raw, work, ["build"])
     assert result.ok, result.output[-5000:]
     assert erased_person_leaks(db) == []
+    with connect(db) as con:
+        assert rows(con, f"select observed_value from {RESULTS_TABLE}") == [
+            ('{"unexpected_values": ["y"]}',)
+        ]
     counts = reconciliation(db, raw)
     # (raw, staged, duplicate, quarantined, erased): W50 staged and W51 quarantined are his.
     assert counts["web/events_2026-01-03.csv"] == (3, 1, 0, 0, 2)
