@@ -4,7 +4,9 @@
       - key_kind `identifier`: the identity graph's node key of the identifier
         (omniscore.identifier_node_key), matched with typed identifier columns;
       - key_kind `token`: the key of its raw-text form (omniscore.erasure_token_key),
-        matched with the tokens of quarantined records.
+        matched with the tokens of quarantined records;
+      - key_kind `customer`: the customer_id the erased person had (already a hash), so
+        tables keyed by customer (identity_merges' chain) still find them in later builds.
     reached_by `erased_person`: an identifier of a person (connected component) the
     request erased; `request`: one the request names (or that its contact's quarantined
     CRM rows give), also when it reached nobody, unless it is a placeholder or over-linked
@@ -130,6 +132,14 @@ keys as (
         identifier_type,
         reached_by
     from reached
+    union all
+    select
+        request_key,
+        customer_id as suppressed_key,
+        'customer' as key_kind,
+        'customer_id' as identifier_type,
+        'erased_person' as reached_by
+    from erasing_requests
 ),
 
 {# A key reached both ways is the erased person's. #}

@@ -940,17 +940,34 @@ def test_erasure_request_copy_is_counted_once(con):
     ) == (10, 2)
 
 
-def test_malformed_erasure_requests_still_erase_their_person(full_build):
-    with connect(full_build) as con:
-        erased = rows(
+def erased_by(con: duckdb.DuckDBPyConnection, request_id: str, key_kind: str) -> set[str]:
+    """Keys the suppression list holds for the person that request erased."""
+    return {
+        key
+        for (key,) in rows(
             con,
-            "select distinct customer_id, node_key, identifier_value "
-            "from intermediate.int_identifiers_clustered where is_erased "
-            "and customer_id = (select customer_id from intermediate.int_identifiers_clustered "
-            "where identifier_type = 'contact_id' and identifier_value = 'C002')",
+            "select suppressed_key from audit.erasure_suppression_list where request_id = ? "
+            "and key_kind = ? and reached_by = 'erased_person'",
+            request_id,
+            key_kind,
         )
-        assert {value for _, _, value in erased} == set(JOHN_AND_MO)
-        values = sorted({*JOHN_AND_MO, *(key for _, key, _ in erased), erased[0][0]})
+    }
+
+
+def test_malformed_erasure_requests_still_erase_their_person(full_build):
+    """E3 (line 4, unparseable requested_at) erased John and Mo, every identifier of theirs;
+    the suppression list records it and nothing the business reads names them."""
+    with connect(full_build) as con:
+        keys = erased_by(con, "E3", "identifier")
+        expected = {
+            md5(f"{kind}:{value}")
+            for kind, values in ERASED_PERSON.items()
+            if kind != "cookie"
+            for value in values
+        }
+        assert keys == expected
+        (customer_id,) = erased_by(con, "E3", "customer")
+        values = sorted({*JOHN_AND_MO, *keys, customer_id})
         assert business_leaks(con, values) == []
 
 
@@ -988,11 +1005,7 @@ def test_identity_merges_of_an_erased_person_go_with_their_whole_chain(full_buil
     db = tmp_path / "warehouse.duckdb"
     shutil.copy(full_build, db)
     with connect(db, read_only=False) as con:
-        (erased,) = one(
-            con,
-            "select distinct customer_id from intermediate.int_identifiers_clustered "
-            "where identifier_type = 'contact_id' and identifier_value = 'C002'",
-        )
+        (erased,) = erased_by(con, "E3", "customer")
         con.execute(
             "insert into audit.identity_merges (run_id, run_started_at, previous_customer_id, "
             "customer_id, identifier_count, change_type) values "
@@ -1032,12 +1045,9 @@ def test_erasure_reaches_identifiers_known_only_from_a_quarantined_crm_row(tmp_p
     assert result.ok, result.output[-5000:]
     with connect(tmp_path / "warehouse.duckdb") as con:
         assert quarantine_reason(con, "crm/contacts_2026-01-01.csv", 9) == "timestamp_out_of_range"
-        customer_id, node_key, is_erased = one(
-            con,
-            "select customer_id, node_key, is_erased from intermediate.int_identifiers_clustered "
-            "where identifier_type = 'email' and identifier_value = 'past@example.com'",
-        )
-        assert is_erased
+        node_key = md5("email:past@example.com")
+        assert node_key in erased_by(con, "E9", "identifier")
+        (customer_id,) = erased_by(con, "E9", "customer")
         assert business_leaks(con, ["past@example.com", "C007", node_key, customer_id]) == []
 
 
@@ -1138,7 +1148,7 @@ def test_an_erased_person_is_in_no_table_and_a_full_refresh_does_not_bring_them_
     assert counts["web/events_2026-01-03.csv"] == (3, 1, 0, 0, 2)
     assert counts["social/interactions_2026-01-01.csv"] == (8, 2, 1, 0, 5)
     listed = suppression_list(db)
-    assert {row[1] for row in listed} == {"identifier", "token"}
+    assert {row[1] for row in listed} == {"identifier", "token", "customer"}
     assert md5("cookie:ck-john") in {row[0] for row in listed}
     with connect(db) as con:
         # what the tombstones were, so the generator's counts still compare

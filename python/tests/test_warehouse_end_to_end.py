@@ -135,7 +135,8 @@ def test_customer_ids_change_only_by_recorded_merges(warehouses):
         erased = {
             row[0]
             for row in con.execute(
-                "select customer_id from intermediate.int_identifiers_clustered where is_erased"
+                "select suppressed_key from audit.erasure_suppression_list "
+                "where key_kind = 'customer'"
             ).fetchall()
         }
     assert all(run_id for *_, run_id in merges)
