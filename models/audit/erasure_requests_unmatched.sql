@@ -5,6 +5,8 @@
     nothing about them (a typo, a person never seen), or the identifier is seen but never
     links people (a placeholder or an over-linked value: is_blocked_identifier), in which
     case someone has to look. Their identifiers are still removed from audit.quarantined_rows.
+    A request that erased a person in an earlier build stays matched: its person's rows
+    are gone from staging, but audit.erasure_suppression_list records what it erased.
     The identifiers are masked: the people named here asked to be forgotten.
 #}
 
@@ -40,10 +42,19 @@ named_identifiers as (
     from {{ ref('int_erasure_identifiers') }}
 ),
 
+erased_earlier as (
+    select request_key
+    from {{ ref('erasure_suppression_list') }}
+    where reached_by = 'erased_person'
+),
+
 matched_requests as (
     select distinct named_identifiers.request_key
     from named_identifiers
     inner join person_identifiers on named_identifiers.node_key = person_identifiers.node_key
+    union
+    select erased_earlier.request_key
+    from erased_earlier
 ),
 
 blocked_requests as (

@@ -2,14 +2,16 @@
     One row per landed file (also files with only a header, or whose every record was
     quarantined or repeated): how many data records the record reader found in it, and
     how each was accounted for. Every record is exactly one of staged (a row of a stg_
-    model), a dropped repeat of a staged row, or quarantined; is_reconciled says the
-    three add up to raw_rows.
-    raw_rows, duplicate_rows and quarantined_rows count the base models (one row per
-    record read); staged_rows counts the stg_ views themselves (stores: its base model's
-    kept rows, as stg_pos__stores carries no file lineage).
+    model), a dropped repeat of a staged row, quarantined, or erased (a tombstone of an
+    erased person's record); is_reconciled says the four add up to raw_rows.
+    raw_rows, duplicate_rows, quarantined_rows and erased_rows count the base models (one
+    row per record read); staged_rows counts the stg_ views themselves (stores: its base
+    model's kept rows, as stg_pos__stores carries no file lineage).
+    Rebuilt by the on-run-end erasure scrub when it makes tombstones
+    (meta.erasure_refresh_after_scrub), so the build that erases a person counts them.
 #}
 
-{{ config(materialized='table') }}
+{{ config(materialized='table', meta={'erasure_refresh_after_scrub': true}) }}
 
 {#- (channel, source table, base model, stg model or none) -#}
 {%- set entities = [
@@ -45,7 +47,8 @@ record_counts as (
             source_file,
             count(*) as raw_rows,
             sum(case when duplicate_rank > 1 then 1 else 0 end) as duplicate_rows,
-            sum(case when quarantine_reason is not null then 1 else 0 end) as quarantined_rows
+            sum(case when quarantine_reason is not null then 1 else 0 end) as quarantined_rows,
+            sum(case when is_erased then 1 else 0 end) as erased_rows
         from {{ ref(base_model) }}
         group by source_file
         {%- if not loop.last %}
@@ -83,7 +86,8 @@ reconciled as (
         coalesce(record_counts.raw_rows, 0) as raw_rows,
         coalesce(staged_counts.staged_rows, 0) as staged_rows,
         coalesce(record_counts.duplicate_rows, 0) as duplicate_rows,
-        coalesce(record_counts.quarantined_rows, 0) as quarantined_rows
+        coalesce(record_counts.quarantined_rows, 0) as quarantined_rows,
+        coalesce(record_counts.erased_rows, 0) as erased_rows
     from landed_files
     left join record_counts
         on landed_files.source_file = record_counts.source_file
@@ -102,7 +106,8 @@ final as (
         staged_rows,
         duplicate_rows,
         quarantined_rows,
-        raw_rows = staged_rows + duplicate_rows + quarantined_rows as is_reconciled
+        erased_rows,
+        raw_rows = staged_rows + duplicate_rows + quarantined_rows + erased_rows as is_reconciled
     from reconciled
 )
 

@@ -8,17 +8,22 @@
     Append-only history: `full_refresh: false`, so `dbt build --full-refresh` keeps it.
 
     Rows about erased persons are deleted by the post-hook, the whole chain of them: the
-    erased persons' current customer ids and, transitively, every id that became one of
+    erased persons' current customer ids (this build's, and those the suppression list
+    recorded in earlier builds, whose identity rows are gone) and, transitively, every id that became one of
     them (B → A in an earlier run when A → C now and C is erased). Every row naming one of
     those ids goes, also a split's other branch (X → Y when X → C): X was partly the
     erased person, so the row is about them too. The recursion uses `union`, so a cycle
     (A → B, later B → A) ends.
 #}
 
+-- depends_on: {{ ref('erasure_suppression_list') }}
+
 {#- A string, not rendered here: the hook renders it after the model is built. -#}
 {%- set erased_chain = "
     with recursive erased_chain (customer_id) as (
         select customer_id from {{ ref('int_identifiers_clustered') }} where is_erased
+        union
+        select suppressed_key from {{ ref('erasure_suppression_list') }} where key_kind = 'customer'
         union
         select merges.previous_customer_id
         from {{ this }} as merges

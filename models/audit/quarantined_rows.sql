@@ -2,14 +2,12 @@
     The quarantine as the business reads it: every record of
     int_quarantined_rows_unioned except those of a person with an erasure request.
     A quarantined record is linked to no one (it was never staged), so it is taken to be
-    an erased person's when one of its tokens is one of that person's identifiers:
-      - text tokens: the record split at every character an identifier never contains,
-        lower-cased, a leading `@` dropped (emails, ids, cookies, devices, cards, handles);
-      - phone tokens: the last eight digits of each field (the record split at `,`, `;`
-        and `"`) that has at least eight, matched with the last eight digits of an E.164
-        number.
-    Matching whole tokens (an equi-join) keeps this fast at millions of records; it errs
-    on the side of removing a record. file_reconciliation and `omniscore evaluate` count
+    an erased person's when one of its tokens is one of that person's identifiers
+    (omniscore.record_tokens: text tokens lower-case without a leading `@`; phones by the
+    last eight digits of each field, matched with the last eight digits of an E.164
+    number). Matching whole tokens (an equi-join) keeps this fast at millions of records;
+    it errs on the side of removing a record. Records of persons erased in earlier builds
+    are tombstones in the base models and never reach int_quarantined_rows_unioned. file_reconciliation and `omniscore evaluate` count
     the unfiltered quarantine, so the counts still add up.
 
     A quarantined erasure request (wrong number of fields, or naming no identifier) is
@@ -62,54 +60,19 @@ identifiers_to_hide as (
 ),
 
 needles as (
-    select lower(identifier_value) as token
+    select distinct {{ omniscore.erasure_token_key('identifier_type', 'identifier_value') }} as token_key
     from identifiers_to_hide
-    where identifier_type != 'phone'
-    union
-    select {{ dbt.right('identifier_value', 8) }} as token
-    from identifiers_to_hide
-    where identifier_type = 'phone'
-),
-
-words as (
-    select
-        quarantine_id,
-        {{ omniscore.split_to_rows('raw_record', '[^A-Za-z0-9@._+-]+') }} as word
-    from quarantined
-),
-
-fields as (
-    select
-        quarantine_id,
-        {{ omniscore.split_to_rows('raw_record', '[,;"]') }} as field
-    from quarantined
-),
-
-field_digits as (
-    select
-        quarantine_id,
-        {{ omniscore.regexp_replace_all('field', '[^0-9]', '') }} as digits
-    from fields
 ),
 
 tokens as (
-    select
-        quarantine_id,
-        lower({{ omniscore.regexp_replace_all('word', '^@', '') }}) as token
-    from words
-    where word != ''
-    union all
-    select
-        quarantine_id,
-        {{ dbt.right('digits', 8) }} as token
-    from field_digits
-    where {{ dbt.length('digits') }} >= 8
+    {{ omniscore.record_tokens('quarantined', 'raw_record') | indent(4) }}
 ),
 
 erased_records as (
-    select distinct tokens.quarantine_id
-    from tokens
-    inner join needles on tokens.token = needles.token
+    select distinct quarantined.quarantine_id
+    from quarantined
+    inner join tokens on quarantined.raw_record = tokens.token_text
+    inner join needles on tokens.token_key = needles.token_key
 ),
 
 {# The columns keep the order of int_quarantined_rows_unioned, so ST06 is waived. #}

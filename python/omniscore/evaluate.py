@@ -14,7 +14,8 @@ of that person) bounds what any resolver can find; recall of these resolvable pa
 resolver's own score, and the one held to --min-recall.
 
 Quarantine and duplicate counts per channel (and reason) are compared with the counts the
-generator expects.
+generator expects; an erased person's records count as what they were when landed (the
+base models keep a tombstone of each with ``erased_from``).
 
 The regression scores are compared with the oracle (:mod:`omniscore.evaluate_scores`): the
 AUC that the truth's own purchase probabilities reach on each model's holdout rows, and ours
@@ -163,19 +164,30 @@ def evaluate(db_path: Path, truth_dir: Path) -> Evaluation:
             """
         ).fetchone()
         resolvable_pairs, resolvable_tp_pairs = _resolvable_pairs(con)
+        erased = _erased_records(con)
         quarantine = _compare(
             con,
             expected="""select channel, reason, sum(cast("rows" as bigint)) as n
                         from truth_expected_quarantine group by all""",
-            actual="""select channel, reason, count(*) as n
-                      from intermediate.int_quarantined_rows_unioned group by all""",
+            actual=f"""select channel, reason, sum(n) as n from (
+                          select channel, reason, count(*) as n
+                          from intermediate.int_quarantined_rows_unioned group by all
+                          union all
+                          select channel, erased_from, count(*) from ({erased})
+                          where erased_from not in ('staged', 'duplicate') group by all
+                      ) group by all""",
         )
         duplicates = _compare(
             con,
             expected="""select channel, 'duplicate' as reason, sum(cast("rows" as bigint)) as n
                         from truth_expected_duplicates group by all""",
-            actual="""select channel, 'duplicate' as reason, sum(duplicate_rows) as n
-                      from audit.file_reconciliation group by all""",
+            actual=f"""select channel, 'duplicate' as reason, sum(n) as n from (
+                          select channel, sum(duplicate_rows) as n
+                          from audit.file_reconciliation group by all
+                          union all
+                          select channel, count(*) from ({erased})
+                          where erased_from = 'duplicate' group by all
+                      ) group by all""",
         )
     finally:
         con.close()
@@ -230,6 +242,29 @@ def _resolvable_pairs(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
     pairs = sum(n * (n - 1) // 2 for n in fragments.values())
     found = sum(n * (n - 1) // 2 for n in resolved.values())
     return pairs, found
+
+
+def _erased_records(con: duckdb.DuckDBPyConnection) -> str:
+    """A select of (channel, erased_from) for every tombstone of the base models
+    (``staging.base_<channel>__<entity>`` with an ``erased_from`` column): the generator
+    counts an erased person's records as what they were when landed, quarantined or
+    repeated, so the comparison counts the tombstones as what they were too."""
+    tables = [
+        row[0]
+        for row in con.execute(
+            """select table_name from information_schema.columns
+               where table_schema = 'staging' and table_name like 'base\\_%' escape '\\'
+                 and column_name = 'erased_from' order by table_name"""
+        ).fetchall()
+    ]
+    selects = [
+        f"select '{table.removeprefix('base_').split('__')[0]}' as channel, erased_from "
+        f"from staging.{table} where is_erased"
+        for table in tables
+    ]
+    return " union all ".join(selects) or (
+        "select cast(null as varchar) as channel, cast(null as varchar) as erased_from where false"
+    )
 
 
 def _compare(con: duckdb.DuckDBPyConnection, *, expected: str, actual: str) -> list[CountCheck]:

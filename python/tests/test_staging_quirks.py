@@ -14,6 +14,7 @@ follows a ticket version that takes back an interaction.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import shutil
 from collections.abc import Iterator
@@ -23,7 +24,9 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from leaks import ERASURE_REQUEST_ROWS, find_values, text_columns
 
+from omniscore.validate import RESULTS_DDL, RESULTS_TABLE
 from omniscore.warehouse import DbtResult, connect, run_dbt
 
 pytestmark = pytest.mark.dbt
@@ -885,11 +888,13 @@ def full_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def business_leaks(con: duckdb.DuckDBPyConnection, values: list[str]) -> list[str]:
-    """Text columns of marts and audit that contain any of ``values`` (any case)."""
+    """Text columns of marts and audit that contain any of ``values`` (any case); the
+    suppression list holds the erased persons' hashes by design."""
     columns = rows(
         con,
         "select table_schema, table_name, column_name from information_schema.columns "
-        "where table_schema in ('marts', 'audit') and data_type = 'VARCHAR'",
+        "where table_schema in ('marts', 'audit') and data_type = 'VARCHAR' "
+        "and table_name != 'erasure_suppression_list'",
     )
     leaks = []
     for schema, table, column in columns:
@@ -937,17 +942,34 @@ def test_erasure_request_copy_is_counted_once(con):
     ) == (10, 2)
 
 
-def test_malformed_erasure_requests_still_erase_their_person(full_build):
-    with connect(full_build) as con:
-        erased = rows(
+def erased_by(con: duckdb.DuckDBPyConnection, request_id: str, key_kind: str) -> set[str]:
+    """Keys the suppression list holds for the person that request erased."""
+    return {
+        key
+        for (key,) in rows(
             con,
-            "select distinct customer_id, node_key, identifier_value "
-            "from intermediate.int_identifiers_clustered where is_erased "
-            "and customer_id = (select customer_id from intermediate.int_identifiers_clustered "
-            "where identifier_type = 'contact_id' and identifier_value = 'C002')",
+            "select suppressed_key from audit.erasure_suppression_list where request_id = ? "
+            "and key_kind = ? and reached_by = 'erased_person'",
+            request_id,
+            key_kind,
         )
-        assert {value for _, _, value in erased} == set(JOHN_AND_MO)
-        values = sorted({*JOHN_AND_MO, *(key for _, key, _ in erased), erased[0][0]})
+    }
+
+
+def test_malformed_erasure_requests_still_erase_their_person(full_build):
+    """E3 (line 4, unparseable requested_at) erased John and Mo, every identifier of theirs;
+    the suppression list records it and nothing the business reads names them."""
+    with connect(full_build) as con:
+        keys = erased_by(con, "E3", "identifier")
+        expected = {
+            md5(f"{kind}:{value}")
+            for kind, values in ERASED_PERSON.items()
+            if kind != "cookie"
+            for value in values
+        }
+        assert keys == expected
+        (customer_id,) = erased_by(con, "E3", "customer")
+        values = sorted({*JOHN_AND_MO, *keys, customer_id})
         assert business_leaks(con, values) == []
 
 
@@ -985,11 +1007,7 @@ def test_identity_merges_of_an_erased_person_go_with_their_whole_chain(full_buil
     db = tmp_path / "warehouse.duckdb"
     shutil.copy(full_build, db)
     with connect(db, read_only=False) as con:
-        (erased,) = one(
-            con,
-            "select distinct customer_id from intermediate.int_identifiers_clustered "
-            "where identifier_type = 'contact_id' and identifier_value = 'C002'",
-        )
+        (erased,) = erased_by(con, "E3", "customer")
         con.execute(
             "insert into audit.identity_merges (run_id, run_started_at, previous_customer_id, "
             "customer_id, identifier_count, change_type) values "
@@ -1028,11 +1046,137 @@ def test_erasure_reaches_identifiers_known_only_from_a_quarantined_crm_row(tmp_p
     result = build(raw, tmp_path, ["run"])
     assert result.ok, result.output[-5000:]
     with connect(tmp_path / "warehouse.duckdb") as con:
-        assert quarantine_reason(con, "crm/contacts_2026-01-01.csv", 9) == "timestamp_out_of_range"
-        customer_id, node_key, is_erased = one(
+        # The quarantined row is C007's: a tombstone now, counted as what it was.
+        assert one(
             con,
-            "select customer_id, node_key, is_erased from intermediate.int_identifiers_clustered "
-            "where identifier_type = 'email' and identifier_value = 'past@example.com'",
-        )
-        assert is_erased
+            "select erased_from from staging.base_crm__contacts "
+            "where source_file = 'crm/contacts_2026-01-01.csv' and source_line = 9 and is_erased",
+        ) == ("timestamp_out_of_range",)
+        node_key = md5("email:past@example.com")
+        assert node_key in erased_by(con, "E9", "identifier")
+        (customer_id,) = erased_by(con, "E9", "customer")
         assert business_leaks(con, ["past@example.com", "C007", node_key, customer_id]) == []
+
+
+# --- erasure everywhere ----------------------------------------------------------------------
+
+# John and Mo (one person, erased by lines 4-5 of ERASURE_FILE) with a web cookie too: every
+# identifier type, by type, and John's last name.
+ERASED_PERSON = {
+    "contact_id": ("C002", "C008"),
+    "email": ("john@example.com", "old.john@example.com", "mo@example.com"),
+    "phone": ("+442079460958", "+14155550199"),
+    "cookie": ("ck-john",),
+    "device": ("dev-1",),
+    "loyalty_card": ("L-1008",),
+    "social_handle": ("john_s", "mo_lee"),
+}
+ERASED_NAMES = ("Smith",)
+WEB_HEADER = (
+    "event_id,event_timestamp,event_name,user_pseudo_id,user_id,page_location,item_id,value,"
+    "currency,utm_source,utm_medium,utm_campaign,device_category,country\n"
+)
+
+
+def md5(text: str) -> str:
+    return hashlib.md5(text.encode()).hexdigest()
+
+
+def erased_person_leaks(db: Path) -> list[str]:
+    """Every text column of every table of the warehouse file (staging, intermediate,
+    marts, audit, scores) that holds one of the erased person's identifiers in any case or
+    phone format, their name, a graph key of an identifier or a customer_id one of them
+    could anchor; the erasure requests and the hashed suppression list excepted."""
+    keys = {md5(f"{kind}:{value}") for kind, values in ERASED_PERSON.items() for value in values}
+    texts = {v for kind, values in ERASED_PERSON.items() if kind != "phone" for v in values}
+    texts |= set(ERASED_NAMES) | keys | {md5(f"customer:{key}") for key in keys}
+    with connect(db) as con:
+        columns = text_columns(con)
+        assert {schema for schema, _, _ in columns} >= {"staging", "intermediate", "marts", "audit"}
+        return find_values(con, columns, texts, set(ERASED_PERSON["phone"]), ERASURE_REQUEST_ROWS)
+
+
+def reconciliation(db: Path, raw: Path) -> dict[str, tuple]:
+    """file_reconciliation per file, each checked against the file's own record count."""
+    with connect(db) as con:
+        found = rows(
+            con,
+            "select source_file, raw_rows, staged_rows, duplicate_rows, quarantined_rows, "
+            "erased_rows, is_reconciled from audit.file_reconciliation",
+        )
+    for source_file, raw_rows, staged, duplicates, quarantined, erased, is_reconciled in found:
+        assert raw_rows == data_records(raw / source_file), source_file
+        assert raw_rows == staged + duplicates + quarantined + erased and is_reconciled, source_file
+    return {row[0]: row[1:6] for row in found}
+
+
+def suppression_list(db: Path) -> list[tuple]:
+    with connect(db) as con:
+        return rows(con, "select * from audit.erasure_suppression_list order by all")
+
+
+def test_an_erased_person_is_in_no_table_and_a_full_refresh_does_not_bring_them_back(tmp_path):
+    """The build that sees the request leaves no row and no identifier of the erased person
+    in any table (base models keep a tombstone per record: file and line); their records
+    count as erased in file_reconciliation. Then landing retention deletes the request file
+    and a late file brings the erased cookie back without a login: a full refresh re-reads
+    everything, and the hashed suppression list, which survives it, keeps them out."""
+    raw, work = tmp_path / "raw", tmp_path / "work"
+    shutil.copytree(FIXTURE_RAW, raw)
+    work.mkdir()
+    (raw / "web" / "events_2026-01-03.csv").write_text(
+        WEB_HEADER + "W50,1767261720000000,page_view,ck-john,C002,https://shop.example.com/,"
+        ",,,,,,mobile,GB\n"
+        "W51,not-a-time,page_view,CK-John,,https://shop.example.com/,,,,,,,mobile,GB\n"
+        "W52,1767261720000000,page_view,ck-other,,https://shop.example.com/,,,,,,,mobile,GB\n"
+    )
+    db = work / "warehouse.duckdb"
+    # `omniscore validate` wrote results before the request: one lists the erased email
+    # among a column's unexpected values.
+    with duckdb.connect(str(db)) as con:
+        con.execute("create schema audit")
+        con.execute(RESULTS_DDL)
+        con.execute(
+            f"insert into {RESULTS_TABLE} (run_id, run_started_at, suite, data_asset, "
+            "expectation_type, severity, success, observed_value) values "
+            "('v1', now(), 's', 'a', 'e', 'error', false, ?), "
+            "('v1', now(), 's', 'a', 'e', 'error', false, ?)",
+            ['{"unexpected_values": ["Mo@Example.com", "x"]}', '{"unexpected_values": ["y"]}'],
+        )
+    result = build(raw, work, ["build"])
+    assert result.ok, result.output[-5000:]
+    assert erased_person_leaks(db) == []
+    with connect(db) as con:
+        assert rows(con, f"select observed_value from {RESULTS_TABLE}") == [
+            ('{"unexpected_values": ["y"]}',)
+        ]
+    counts = reconciliation(db, raw)
+    # (raw, staged, duplicate, quarantined, erased): W50 staged and W51 quarantined are his.
+    assert counts["web/events_2026-01-03.csv"] == (3, 1, 0, 0, 2)
+    assert counts["social/interactions_2026-01-01.csv"] == (8, 2, 1, 0, 5)
+    listed = suppression_list(db)
+    assert {row[1] for row in listed} == {"identifier", "token", "customer"}
+    assert md5("cookie:ck-john") in {row[0] for row in listed}
+    with connect(db) as con:
+        # what the tombstones were, so the generator's counts still compare
+        assert rows(
+            con,
+            "select source_line, erased_from from staging.base_web__events "
+            "where source_file = 'web/events_2026-01-03.csv' and is_erased order by 1",
+        ) == [(2, "staged"), (3, "invalid_timestamp")]
+        assert rows(
+            con, "select count(*) from audit.erasure_requests_unmatched where request_id = 'E3'"
+        ) == [(0,)]
+
+    (raw / ERASURE_FILE).unlink()
+    (raw / "web" / "events_2026-01-04.csv").write_text(
+        WEB_HEADER + "W60,1767261720000000,page_view,ck-john,,https://shop.example.com/,"
+        ",,,,,,mobile,GB\n"
+    )
+    result = build(raw, work, ["build", "--full-refresh"])
+    assert result.ok, result.output[-5000:]
+    assert erased_person_leaks(db) == []
+    assert suppression_list(db) == listed
+    counts = reconciliation(db, raw)
+    assert counts["web/events_2026-01-04.csv"] == (1, 0, 0, 0, 1)
+    assert counts["web/events_2026-01-03.csv"] == (3, 1, 0, 0, 2)

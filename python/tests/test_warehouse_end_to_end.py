@@ -18,6 +18,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from leaks import ERASURE_REQUEST_ROWS, find_values, text_columns
 
 from omniscore.cli import main
 from omniscore.evaluate import evaluate
@@ -134,7 +135,8 @@ def test_customer_ids_change_only_by_recorded_merges(warehouses):
         erased = {
             row[0]
             for row in con.execute(
-                "select customer_id from intermediate.int_identifiers_clustered where is_erased"
+                "select suppressed_key from audit.erasure_suppression_list "
+                "where key_kind = 'customer'"
             ).fetchall()
         }
     assert all(run_id for *_, run_id in merges)
@@ -256,55 +258,6 @@ def read_truth(truth: Path, name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-# A run of digits as a phone number is written in any format: `+1 (604) 823-4627`,
-# `0044 20 7663 6437`, `512.308.1457`. Phone needles are the last eight digits of an E.164
-# number, compared with the last eight digits of each such run.
-PHONE_RUN = r"\+?[0-9][0-9 ().-]{6,}[0-9]"
-PHONE_TAIL = 8
-
-
-def digits(value: str) -> str:
-    return re.sub(r"[^0-9]", "", value)
-
-
-def find_values(
-    con: duckdb.DuckDBPyConnection,
-    columns: list[tuple[str, str, str]],
-    texts: set[str],
-    phones: set[str],
-) -> list[str]:
-    """Columns holding any of ``texts`` (case-insensitive substring) or any phone number
-    of ``phones`` (E.164) in any format; one line per column with its count of rows."""
-    con.execute("create or replace temp table needle_texts (value varchar)")
-    con.executemany("insert into needle_texts values (?)", [[t.lower()] for t in sorted(texts)])
-    con.execute("create or replace temp table needle_phones (tail varchar)")
-    tails = sorted({digits(p)[-PHONE_TAIL:] for p in phones if len(digits(p)) >= PHONE_TAIL})
-    con.executemany("insert into needle_phones values (?)", [[t] for t in tails])
-    found = []
-    for schema, table, column in columns:
-        value = f't."{column}"'
-        (count,) = con.execute(
-            f"""
-            with runs as (
-                select {value} as value, unnest(regexp_extract_all({value}, ?)) as run
-                from {schema}.{table} as t
-            )
-            select count(*) from {schema}.{table} as t
-            where exists (
-                select 1 from needle_texts where position(needle_texts.value in lower({value})) > 0
-            ) or {value} in (
-                select runs.value from runs inner join needle_phones
-                on right(regexp_replace(runs.run, '[^0-9]', '', 'g'), {PHONE_TAIL})
-                    = needle_phones.tail
-            )
-            """,
-            [PHONE_RUN],
-        ).fetchone()
-        if count:
-            found.append(f"{schema}.{table}.{column}: {count}")
-    return found
-
-
 def test_find_values_finds_emails_and_phones_in_any_form():
     con = duckdb.connect()
     con.execute("create schema marts")
@@ -322,8 +275,11 @@ def test_find_values_finds_emails_and_phones_in_any_form():
 
 def test_erased_persons_leave_no_trace(warehouses):
     """The erased persons are the generator's: every identifier it gave them (but those
-    another person shares) and every customer_id the warehouse gave those identifiers must
-    be gone from what the business reads, so a request the warehouse fails to match leaks."""
+    another person shares) and every customer_id the warehouse could have given them must
+    be gone from every table of the warehouse file, staging and intermediate included,
+    after incremental runs and after a full refresh; only the erasure requests themselves
+    and the hashed suppression list may hold them. A request the warehouse fails to match
+    leaks."""
     truth = warehouses["truth"]
     erased_persons = {
         row["person_id"] for row in read_truth(truth, "persons.csv") if row["is_erased"] == "true"
@@ -345,22 +301,29 @@ def test_erased_persons_leave_no_trace(warehouses):
         with connect(db) as con:
             con.execute("create temp table erased_identifiers (kind varchar, value varchar)")
             con.executemany("insert into erased_identifiers values (?, ?)", sorted(identifiers))
-            customer_ids = {
-                row[0]
-                for row in con.execute(
-                    """
-                    select distinct clustered.customer_id
-                    from intermediate.int_identifiers_clustered as clustered
-                    inner join erased_identifiers
-                        on clustered.identifier_type = erased_identifiers.kind
-                        and clustered.identifier_value = erased_identifiers.value
-                    """
-                ).fetchall()
-            }
-            assert customer_ids, "the warehouse should have seen the erased persons"
-            texts = {value for kind, value in identifiers if kind != "phone"} | customer_ids
+            # The graph keys the warehouse would give them, and every customer_id one of
+            # them could anchor: the suppression list must hold the persons' contact ids.
+            keys = con.execute(
+                """
+                select md5(kind || ':' || value) as node_key,
+                       md5('customer:' || md5(kind || ':' || value)) as customer_id,
+                       md5(kind || ':' || value) in (
+                           select suppressed_key from audit.erasure_suppression_list
+                           where key_kind = 'identifier'
+                       ) as is_suppressed,
+                       kind
+                from erased_identifiers
+                """
+            ).fetchall()
+            suppressed_contacts = [k for k in keys if k[3] == "contact_id" and k[2]]
+            assert suppressed_contacts, "the warehouse should have erased the persons"
+            texts = (
+                {value for kind, value in identifiers if kind != "phone"}
+                | {customer_id for _, customer_id, _, _ in keys}
+                | {node_key for node_key, _, _, _ in keys}
+            )
             phones = {value for kind, value in identifiers if kind == "phone"}
-            leaks = find_values(con, business_text_columns(con), texts, phones)
+            leaks = find_values(con, text_columns(con), texts, phones, ERASURE_REQUEST_ROWS)
         assert not leaks, f"{db.name}: {leaks}"
 
 

@@ -1,7 +1,8 @@
 {#
     Row accounting (docs/architecture.md): every data record of every landed file is
-    staged, dropped as a repeat of a staged row, or quarantined. Fails with each file
-    whose counts do not add up to the records read from it.
+    staged, dropped as a repeat of a staged row, quarantined, or erased (its person asked
+    to be forgotten). Fails with each file whose counts do not add up to the records read
+    from it.
 #}
 
 with
@@ -14,6 +15,7 @@ reconciliation as (
         staged_rows,
         duplicate_rows,
         quarantined_rows,
+        erased_rows,
         is_reconciled
     from {{ ref('file_reconciliation') }}
 ),

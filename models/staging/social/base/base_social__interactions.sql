@@ -116,4 +116,5 @@ final as (
     from ranked
 )
 
-select * from final
+{# Erased persons' records become tombstones (file and line only). #}
+{{ omniscore.without_erased_records('final') }}
