@@ -21,11 +21,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from landing import build
+from landing import generate as generate_landing
 
 from omniscore.cli import main
 from omniscore.evaluate_scores import evaluate_scores, evaluate_value
 from omniscore.scoring import fit_logistic, standardise
-from omniscore.warehouse import PROJECT_DIR, connect, run_dbt
+from omniscore.warehouse import PROJECT_DIR, connect
 
 # Enough buyers for both regressions and lifetime value to fit (under buy-till-you-die
 # purchasing most customers buy a few times a year, and many have lapsed).
@@ -79,36 +81,10 @@ def test_fit_solves_the_documented_objective():
 
 
 def generate(out: Path, truth: Path, start: date, days: int) -> None:
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "omniscore.cli",
-            "generate",
-            "--customers",
-            str(CUSTOMERS),
-            "--seed",
-            str(SEED),
-            "--start",
-            start.isoformat(),
-            "--days",
-            str(days),
-            "--out",
-            str(out),
-            "--truth",
-            str(truth),
-            "--erasure-rate",
-            str(ERASURE_RATE),
-            "--quiet",
-        ],
-        check=True,
+    options = ("--erasure-rate", str(ERASURE_RATE))
+    generate_landing(
+        out, truth, customers=CUSTOMERS, seed=SEED, start=start, days=days, options=options
     )
-
-
-def build(raw: Path, db: Path, *args: str) -> None:
-    for command in (["seed", "--quiet"], ["build", *args]):
-        result = run_dbt(command, raw_dir=raw, db_path=db)
-        assert result.ok, result.output[-5000:]
 
 
 def query(db: Path, sql: str) -> pd.DataFrame:

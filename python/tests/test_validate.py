@@ -20,6 +20,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from landing import build, generate
 
 from omniscore.cli import main
 from omniscore.validate import (
@@ -33,7 +34,7 @@ from omniscore.validate import (
     resolve_parameters,
     run_validation,
 )
-from omniscore.warehouse import connect, run_dbt
+from omniscore.warehouse import connect
 
 pytestmark = pytest.mark.dbt
 
@@ -46,31 +47,8 @@ SUITES = {suite.name for suite in load_suites()}
 def warehouse(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     root = tmp_path_factory.mktemp("validate")
     raw, truth, db = root / "raw", root / "truth", root / "warehouse.duckdb"
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "omniscore.cli",
-            "generate",
-            "--customers",
-            str(CUSTOMERS),
-            "--seed",
-            str(SEED),
-            "--start",
-            START.isoformat(),
-            "--days",
-            str(DAYS),
-            "--out",
-            str(raw),
-            "--truth",
-            str(truth),
-            "--quiet",
-        ],
-        check=True,
-    )
-    for command in (["seed", "--quiet"], ["build"]):
-        result = run_dbt(command, raw_dir=raw, db_path=db)
-        assert result.ok, result.output[-5000:]
+    generate(raw, truth, customers=CUSTOMERS, seed=SEED, start=START, days=DAYS)
+    build(raw, db)
     return {"root": root, "raw": raw, "db": db}
 
 

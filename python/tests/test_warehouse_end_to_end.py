@@ -11,19 +11,19 @@ from __future__ import annotations
 import csv
 import re
 import shutil
-import subprocess
-import sys
 from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
 import pytest
+from landing import build
+from landing import generate as generate_landing
 from leaks import ERASURE_REQUEST_ROWS, find_values, text_columns
 
 from omniscore.cli import main
 from omniscore.evaluate import evaluate
 from omniscore.summary import SECTIONS
-from omniscore.warehouse import connect, run_dbt
+from omniscore.warehouse import connect
 
 pytestmark = pytest.mark.dbt
 
@@ -33,32 +33,7 @@ BUSINESS_SCHEMAS = ("marts", "audit")
 
 
 def generate(out: Path, truth: Path, start: date, days: int) -> None:
-    command = [
-        sys.executable,
-        "-m",
-        "omniscore.cli",
-        "generate",
-        "--customers",
-        str(CUSTOMERS),
-        "--seed",
-        str(SEED),
-        "--start",
-        start.isoformat(),
-        "--days",
-        str(days),
-        "--out",
-        str(out),
-        "--truth",
-        str(truth),
-        "--quiet",
-    ]
-    subprocess.run(command, check=True)
-
-
-def build(raw: Path, db: Path, *args: str) -> None:
-    for command in (["seed", "--quiet"], ["build", *args]):
-        result = run_dbt(command, raw_dir=raw, db_path=db)
-        assert result.ok, result.output[-5000:]
+    generate_landing(out, truth, customers=CUSTOMERS, seed=SEED, start=start, days=days)
 
 
 @pytest.fixture(scope="module")
