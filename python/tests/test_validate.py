@@ -129,6 +129,15 @@ def test_results_are_appended_across_runs(warehouse, clean_run):
     assert {row["suite"] for row in new} == {s for s in SUITES if s.startswith("marts.")}
 
 
+def validate_layer(
+    db: Path, layer: str, report: Path, capsys, raw: Path | None = None
+) -> tuple[int, str]:
+    """`omniscore validate --layer LAYER` (of ``raw`` for the raw layer): exit code, output."""
+    command = ["validate", "--db", str(db), "--layer", layer, "--report-dir", str(report)]
+    code = main(command + (["--raw-dir", str(raw)] if raw else []))
+    return code, capsys.readouterr().out
+
+
 def test_unparseable_timestamps_and_unmapped_email_actions_fail_naming_file_and_column(
     warehouse, capsys
 ):
@@ -138,20 +147,9 @@ def test_unparseable_timestamps_and_unmapped_email_actions_fail_naming_file_and_
     assert rewrite_csv(web_file, "event_timestamp", lambda i, old: "02/01/2026 10:00") > 0
     assert rewrite_csv(email_file, "action", lambda i, old: "opened_v2") > 0
 
-    code = main(
-        [
-            "validate",
-            "--raw-dir",
-            str(raw),
-            "--db",
-            str(warehouse["root"] / "absent.duckdb"),
-            "--layer",
-            "raw",
-            "--report-dir",
-            str(warehouse["root"] / "report-broken"),
-        ]
-    )
-    output = capsys.readouterr().out
+    absent = warehouse["root"] / "absent.duckdb"
+    report = warehouse["root"] / "report-broken"
+    code, output = validate_layer(absent, "raw", report, capsys, raw=raw)
     assert code == 1, output
     errors = failure_lines(output, "error")
     web_asset = "web/events_2026-01-02.csv"
@@ -169,20 +167,9 @@ def test_a_warning_only_problem_is_reported_and_does_not_block(warehouse, capsys
     # far from the 80% error threshold (a renamed export).
     rewrite_csv(web_file, "event_name", lambda i, old: "video_play" if i % 8 == 0 else old)
 
-    code = main(
-        [
-            "validate",
-            "--raw-dir",
-            str(raw),
-            "--db",
-            str(warehouse["root"] / "absent.duckdb"),
-            "--layer",
-            "raw",
-            "--report-dir",
-            str(warehouse["root"] / "report-warning"),
-        ]
-    )
-    output = capsys.readouterr().out
+    absent = warehouse["root"] / "absent.duckdb"
+    report = warehouse["root"] / "report-warning"
+    code, output = validate_layer(absent, "raw", report, capsys, raw=raw)
     assert code == 0, output
     warnings = failure_lines(output, "warning")
     assert any("web/events_2026-01-02.csv" in line and " event_name " in line for line in warnings)
@@ -302,11 +289,6 @@ def copy_db(warehouse: dict[str, Path], name: str, *statements: str) -> Path:
         for statement in statements:
             con.execute(statement)
     return db
-
-
-def validate_layer(db: Path, layer: str, report: Path, capsys) -> tuple[int, str]:
-    code = main(["validate", "--db", str(db), "--layer", layer, "--report-dir", str(report)])
-    return code, capsys.readouterr().out
 
 
 def test_the_scoring_marts_suites_fail_naming_column_and_value(warehouse, capsys):
