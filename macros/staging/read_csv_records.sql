@@ -7,10 +7,10 @@
     Composes split_lines, stitch_csv_records, read_csv_header, split_csv_fields and
     csv_field.
 
-    The header is read first, one row per file, and its column count and positions are
-    carried on every line by split_lines: joining millions of records back to their file's
-    header was the slowest step of the reader (and held every record's field list in
-    memory at once).
+    The header is read first, one row per file (which also passes the file's content on, so
+    the files are read once), and its column count and positions are carried on every line
+    by split_lines: joining millions of records back to their file's header was the
+    slowest step of the reader (and held every record's field list in memory at once).
 #}
 {% macro read_csv_records(relation, columns, delimiter=',') -%}
     {%- set carry = ['column_count'] -%}
@@ -19,20 +19,8 @@
     {%- endfor -%}
     with
 
-    file_headers as (
-        {{ omniscore.read_csv_header(relation, columns, delimiter) | indent(8) }}
-    ),
-
     files_with_headers as (
-        select
-            {{ relation }}.filename,
-            {{ relation }}.content,
-            {%- for column in carry %}
-            file_headers.{{ column }}{{ "," if not loop.last }}
-            {%- endfor %}
-        from {{ relation }}
-        inner join file_headers
-            on {{ omniscore.raw_file_path(relation ~ '.filename') }} = file_headers.source_file
+        {{ omniscore.read_csv_header(relation, columns, delimiter, carry=['filename', 'content']) | indent(8) }}
     ),
 
     raw_lines as (
