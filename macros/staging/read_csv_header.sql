@@ -9,8 +9,11 @@
     A column missing from a non-blank header stops the query with
     `<source_file>: required column '<name>' is missing`. A file whose first line is blank
     (an empty file) has no header and is not checked; it has no data records either.
+
+    Columns of `relation` named in `carry` (such as `filename` and `content`) are passed
+    through, so that a reader can go on from this select without reading the files twice.
 #}
-{% macro read_csv_header(relation, columns, delimiter=',') -%}
+{% macro read_csv_header(relation, columns, delimiter=',', carry=[]) -%}
     {%- set first_newline = dbt.position('chr(10)', 'content') -%}
     {%- set header_line -%}
         {{ omniscore.clean_line(
@@ -26,6 +29,9 @@
     {%- endset -%}
     select
         source_file,
+        {%- for column in carry %}
+        {{ column }},
+        {%- endfor %}
         {{ omniscore.list_length('header_fields') }} as column_count,
         {%- for column in columns %}
         case
@@ -40,6 +46,9 @@
     from (
         select
             {{ omniscore.raw_file_path('filename') }} as source_file,
+            {%- for column in carry %}
+            {{ column }},
+            {%- endfor %}
             {{ omniscore.split_csv_fields(header_names, delimiter) }} as header_fields,
             trim({{ header_line }}) = '' as is_headerless
         from {{ relation }}

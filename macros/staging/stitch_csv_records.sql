@@ -9,8 +9,11 @@
     are rare, so the spans are found among those lines alone (1st opens, 2nd closes, ...)
     and then joined back to all lines by an equi-join. A quote left open at the end of a
     file runs to its last line.
+
+    Columns named in `carry` (per-file values that split_lines repeated on every line) are
+    passed through to each record.
 #}
-{% macro stitch_csv_records(lines) -%}
+{% macro stitch_csv_records(lines, carry=[]) -%}
     {%- set quote_count = dbt.length('line') ~ ' - ' ~ dbt.length(dbt.replace('line', "'\"'", "''")) -%}
     with
 
@@ -50,6 +53,9 @@
             all_lines.source_file,
             all_lines.line_no,
             all_lines.line,
+            {%- for column in carry %}
+            all_lines.{{ column }},
+            {%- endfor %}
             coalesce(multiline_span_lines.first_line_no, all_lines.line_no) as source_line,
             multiline_span_lines.first_line_no is not null as is_multiline
         from {{ lines }} as all_lines
@@ -63,7 +69,10 @@
         select
             source_file,
             source_line,
-            line as raw_record
+            line as raw_record{{ "," if carry }}
+            {%- for column in carry %}
+            {{ column }}{{ "," if not loop.last }}
+            {%- endfor %}
         from lines_in_records
         where not is_multiline and line != ''
     ),
@@ -72,10 +81,13 @@
         select
             source_file,
             source_line,
-            {{ omniscore.ordered_listagg('line', 'chr(10)', 'line_no') }} as raw_record
+            {{ omniscore.ordered_listagg('line', 'chr(10)', 'line_no') }} as raw_record{{ "," if carry }}
+            {%- for column in carry %}
+            {{ column }}{{ "," if not loop.last }}
+            {%- endfor %}
         from lines_in_records
         where is_multiline
-        group by source_file, source_line
+        group by source_file, source_line{% for column in carry %}, {{ column }}{% endfor %}
     )
 
     select * from single_line_records
