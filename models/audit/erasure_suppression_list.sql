@@ -9,8 +9,8 @@
         tables keyed by customer (identity_merges' chain) still find them in later builds.
     reached_by `erased_person`: an identifier of a person (connected component) the
     request erased; `request`: one the request names (or that its contact's quarantined
-    CRM rows give), also when it reached nobody, unless it is a placeholder or over-linked
-    (it would suppress other people's rows).
+    CRM rows give, if the identity graph knows it), also when it reached nobody, unless it
+    is a placeholder or over-linked (it would suppress other people's rows).
     No plain identifier is stored. Append-only and `full_refresh: false`: a full refresh
     re-reads the landing folder, and this list is what keeps the erased out of it. The
     base models read it (omniscore.without_erased_records) and the on-run-end hook
@@ -43,7 +43,8 @@ request_identifiers as (
         request_key,
         node_key,
         identifier_type,
-        identifier_value
+        identifier_value,
+        is_named_by_request
     from {{ ref('int_erasure_identifiers') }}
 ),
 
@@ -89,7 +90,10 @@ erased_person_identifiers as (
     inner join clustered on erasing_requests.customer_id = clustered.customer_id
 ),
 
-{# A placeholder or an over-linked value is other people's too: never suppressed. #}
+{# A placeholder or an over-linked value is other people's too: never suppressed. A value
+   only a named contact's quarantined CRM row gives must also be one the identity graph
+   knows: a row with a comma too many inside a name shifts every later field, and the
+   surname found where the loyalty card should be would suppress every record naming it. #}
 named_identifiers as (
     select
         request_identifiers.request_key,
@@ -101,6 +105,7 @@ named_identifiers as (
     left join screened on request_identifiers.node_key = screened.node_key
     where
         coalesce(screened.is_linkable, true)
+        and (request_identifiers.is_named_by_request or screened.node_key is not null)
         and not exists (
             select 1
             from blocked_identifiers
