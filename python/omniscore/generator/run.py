@@ -503,7 +503,11 @@ def _write_file(
                 handle = _open_file(path, ch, header, bom, crlf)
             text = "\n".join(piece.records) + "\n"
             handle.write((text.replace("\n", "\r\n") if crlf else text).encode("utf-8"))
-            lines = np.fromiter((r.count("\n") + 1 for r in piece.records), np.int64)
+            n = len(piece.records)
+            if text.count("\n") == n:  # no record spans lines
+                lines = np.ones(n, np.int64)
+            else:
+                lines = np.fromiter((r.count("\n") + 1 for r in piece.records), np.int64, n)
             start_line = line + np.cumsum(lines) - lines + 1
             line += int(lines.sum())
             bad = piece.status > DUPLICATE
