@@ -248,6 +248,7 @@ def generate(
     """
     began = time.perf_counter()
     out, truth = Path(out), Path(truth) if truth is not None else default_truth_dir(Path(out))
+    groups = _channel_groups(_workers(workers))
     manifest = _check_request(out, truth, settings, start, days, today or date.today())
     population = build_population(
         settings.seed,
@@ -278,7 +279,6 @@ def generate(
         disable=quiet or not sys.stderr.isatty(),
     )
     day_range = range(first_day, first_day + days)
-    groups = _channel_groups(_workers(workers))
     with bar, _batches(ctx, groups, day_range, out, state) as batches:
         if manifest is None:  # while the workers (if any) write the first batches
             _write_identifiers(ctx, truth)
