@@ -105,6 +105,16 @@ def lpad(arr: pa.Array, width: int) -> pa.Array:
     return pc.utf8_lpad(arr, width=width, padding="0")
 
 
+def padded(prefix: str, values: np.ndarray, width: int) -> pa.Array:
+    """``prefix`` and the integers zero-padded to ``width`` digits, as
+    ``cat(prefix, lpad(to_str(values), width))`` writes them (built from digits when every
+    value fits the width)."""
+    v = np.asarray(values, dtype=np.int64)
+    if len(v) and (v.min() < 0 or v.max() >= 10**width):
+        return cat(prefix, lpad(to_str(v), width))
+    return _fixed_width_text(len(v), [prefix.encode("utf-8"), _digits(v, width)])
+
+
 def lookup(values: Sequence[str], idx: np.ndarray) -> pa.Array:
     """``values[idx]`` as a string array."""
     indices = pa.array(np.asarray(idx, dtype=np.int32))
@@ -125,7 +135,7 @@ def money(cents: np.ndarray, decimal: str = ".") -> pa.Array:
     """Amounts in cents as text with two decimals (``12.50``, ``-3,99``)."""
     c = np.asarray(cents, dtype=np.int64)
     a = np.abs(c)
-    txt = cat(to_str(a // 100), decimal, lpad(to_str(a % 100), 2))
+    txt = cat(to_str(a // 100), decimal, padded("", a % 100, 2))
     neg = c < 0
     return where(neg, cat("-", txt), txt) if neg.any() else txt
 
