@@ -645,7 +645,10 @@ def _copy_delivery(
                 events.write(f"{channel},{copy},{source_line},{person_id}\n")
                 rows += 1
     with open(truth / LEDGER, encoding="utf-8") as f:
-        for row in csv.DictReader(f):
+        # the original's rows only (a file name holds no comma): parsing the whole ledger
+        # at every re-delivery made long runs quadratic in their days
+        ours = [line for line in f if line.startswith(f"{source},")]
+        for row in csv.DictReader(ours, fieldnames=LEDGER_HEADER.strip().split(",")):
             if row["source_file"] == source and row["kind"] == "quarantine":
                 ledger.append(
                     (
