@@ -182,6 +182,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             metavar="X",
             help=f"{RATE_HELP[name]} (default {getattr(defaults, name)})",
         )
+    parser.add_argument(
+        "--workers",
+        type=_positive_int,
+        default=None,
+        metavar="N",
+        help="processes writing the channels' files side by side (1 or 2; default: 2 when the "
+        "machine has two cores); the bytes written do not depend on it",
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     parser.set_defaults(func=run)
 
@@ -230,7 +238,13 @@ def run(args: argparse.Namespace) -> int:
     try:
         settings = settings_from_args(args, truth)
         generate(
-            args.out, settings, start=args.start, days=args.days, truth=truth, quiet=args.quiet
+            args.out,
+            settings,
+            start=args.start,
+            days=args.days,
+            truth=truth,
+            quiet=args.quiet,
+            workers=args.workers,
         )
     except GenerateError as error:
         log.error("%s", error)

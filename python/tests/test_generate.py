@@ -74,10 +74,11 @@ def run_generate(
 ) -> Path:
     """Generate (or append) and return the truth folder."""
     rates = options.pop("rates", Rates())
+    workers = options.pop("workers", None)
     settings = Settings(
         seed=seed, customers=customers, start=options.pop("first", start), rates=rates, **options
     )  # type: ignore[arg-type]
-    generate(out, settings, start=start, days=days, today=TODAY)
+    generate(out, settings, start=start, days=days, today=TODAY, workers=workers)  # type: ignore[arg-type]
     return out.parent / "truth"
 
 
@@ -751,6 +752,52 @@ def test_same_seed_same_bytes(tmp_path: Path) -> None:
     assert tree(tmp_path / "a" / "raw") != tree(tmp_path / "c" / "raw")
 
 
+def test_worker_processes_write_the_same_bytes_as_one(tmp_path: Path) -> None:
+    def tree(root: Path) -> dict[str, bytes]:
+        return {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+    run_generate(tmp_path / "one" / "raw", days=4, seed=5, workers=1)
+    run_generate(tmp_path / "two" / "raw", days=4, seed=5, workers=2)
+    assert tree(tmp_path / "one") == tree(tmp_path / "two")
+    assert any("_redelivered" in name for name in tree(tmp_path / "two" / "raw"))
+
+
+def test_a_failing_worker_stops_the_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from omniscore.generator import run as generator_run
+    from omniscore.generator.channels import Email
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(Email, "generate", broken)
+    with pytest.raises(RuntimeError, match="disk full"):
+        run_generate(tmp_path / "raw", days=2, workers=2)
+    assert generator_run.GROUP_OF["email"] == 0  # the failure came from a worker process
+
+
+@pytest.mark.parametrize("zone", [None, "America/New_York", "Europe/London", "Asia/Kolkata"])
+@pytest.mark.parametrize(
+    "fmt", ["%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%M:%S%Ez", "%d/%m/%Y %H:%M", "%Y-%m-%d %%z=%z"]
+)
+def test_timestamps_are_formatted_as_arrow_formats_them(fmt: str, zone: str | None) -> None:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from omniscore.generator.util import US, strftime_utc
+
+    rng = np.random.default_rng(3)
+    # 1938..2033 and the instants around a change to summer time in Europe
+    us = np.concatenate(
+        [rng.integers(-(10**15), 2 * 10**15, 5000), np.array([-1, 0, 1711846799, 1711846800]) * US]
+    )
+    if zone is None and "%z" in fmt:
+        return
+    for seconds in (True, False):
+        arr = pa.array(us // US if seconds else us, pa.timestamp("s" if seconds else "us", tz=zone))
+        expected = pc.strftime(arr, format=fmt)
+        assert strftime_utc(us, fmt, tz=zone, seconds=seconds).equals(expected)
+
+
 def test_one_run_of_d_days_equals_d_daily_appends(tmp_path: Path) -> None:
     def tree(root: Path) -> dict[str, bytes]:
         return {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*") if p.is_file()}
@@ -813,6 +860,7 @@ def test_an_append_must_continue_the_same_run(
         ["--customers", "10", "--days", "1", "--late-rate", "-0.1"],
         ["--customers", "10", "--days", "1", "--email-timezone", "Mars/Olympus"],
         ["--customers", "10", "--days", "1", "--seed", "-1"],
+        ["--customers", "10", "--days", "1", "--workers", "0"],
         ["--customers", "10", "--days", "1", "--seed", str(MAX_SEED + 1)],
     ],
 )

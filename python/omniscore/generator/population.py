@@ -35,8 +35,8 @@ from omniscore.generator.util import (
     hash_uniform,
     hex16,
     lookup,
-    lpad,
     mix64,
+    padded,
     stream,
     to_str,
     uuid_text,
@@ -249,15 +249,15 @@ def scramble(kind: str, g: np.ndarray) -> np.ndarray:
 
 
 def person_ids(g: np.ndarray) -> pa.Array:
-    return cat("P", lpad(to_str(np.asarray(g, dtype=np.int64) + 1), 8))
+    return padded("P", np.asarray(g, dtype=np.int64) + 1, 8)
 
 
 def contact_ids(g: np.ndarray) -> pa.Array:
-    return cat("C", lpad(to_str(scramble("contact_id", g)), 8))
+    return padded("C", scramble("contact_id", g), 8)
 
 
 def loyalty_cards(g: np.ndarray) -> pa.Array:
-    return cat("LC", lpad(to_str(scramble("loyalty_card", g)), 10))
+    return padded("LC", scramble("loyalty_card", g), 10)
 
 
 def _first_ascii(pop: Population, g: np.ndarray) -> pa.Array:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
@@ -104,6 +105,16 @@ def lpad(arr: pa.Array, width: int) -> pa.Array:
     return pc.utf8_lpad(arr, width=width, padding="0")
 
 
+def padded(prefix: str, values: np.ndarray, width: int) -> pa.Array:
+    """``prefix`` and the integers zero-padded to ``width`` digits, as
+    ``cat(prefix, lpad(to_str(values), width))`` writes them (built from digits when every
+    value fits the width)."""
+    v = np.asarray(values, dtype=np.int64)
+    if len(v) and (v.min() < 0 or v.max() >= 10**width):
+        return cat(prefix, lpad(to_str(v), width))
+    return _fixed_width_text(len(v), [prefix.encode("utf-8"), _digits(v, width)])
+
+
 def lookup(values: Sequence[str], idx: np.ndarray) -> pa.Array:
     """``values[idx]`` as a string array."""
     indices = pa.array(np.asarray(idx, dtype=np.int32))
@@ -124,7 +135,7 @@ def money(cents: np.ndarray, decimal: str = ".") -> pa.Array:
     """Amounts in cents as text with two decimals (``12.50``, ``-3,99``)."""
     c = np.asarray(cents, dtype=np.int64)
     a = np.abs(c)
-    txt = cat(to_str(a // 100), decimal, lpad(to_str(a % 100), 2))
+    txt = cat(to_str(a // 100), decimal, padded("", a % 100, 2))
     neg = c < 0
     return where(neg, cat("-", txt), txt) if neg.any() else txt
 
@@ -148,13 +159,104 @@ def uuid_text(hi: np.ndarray, lo: np.ndarray, upper: bool = False) -> pa.Array:
     return pc.utf8_upper(text) if upper else text
 
 
+# strftime directives that :func:`strftime_utc` formats with numpy; any other goes to Arrow
+_DIRECTIVE = re.compile(r"%Ez|%[YmdHMSz%]|[^%]+")
+
+
+def _digits(values: np.ndarray, width: int) -> np.ndarray:
+    """Non-negative integers as ``width`` zero-padded ASCII digits, one row each."""
+    powers = 10 ** np.arange(width - 1, -1, -1, dtype=np.int64)
+    return ((values[:, None] // powers) % 10 + 48).astype(np.uint8)
+
+
+def _fixed_width_text(n: int, columns: list[np.ndarray | bytes]) -> pa.Array:
+    """A string array of ``n`` rows, each the concatenation of the columns' bytes."""
+    width = sum(c.shape[1] if isinstance(c, np.ndarray) else len(c) for c in columns)
+    data = np.empty((n, width), dtype=np.uint8)
+    at = 0
+    for c in columns:
+        if isinstance(c, np.ndarray):
+            data[:, at : at + c.shape[1]] = c
+            at += c.shape[1]
+        else:
+            data[:, at : at + len(c)] = np.frombuffer(c, dtype=np.uint8)
+            at += len(c)
+    offsets = np.arange(0, (n + 1) * width, width, dtype=np.int32)
+    return pa.StringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(data))
+
+
+def _format_local(seconds: np.ndarray, micros: np.ndarray | None, offset: np.ndarray, fmt: str):
+    """``seconds`` (UTC, whole) shifted by ``offset`` (seconds) and formatted; None when
+    ``fmt`` has a directive this does not know or a year outside 0..9999 (Arrow's then)."""
+    pieces = _DIRECTIVE.findall(fmt)
+    if "".join(pieces) != fmt:
+        return None
+    local = seconds + offset
+    day = local // DAY_S
+    of_day = local - day * DAY_S
+    dates = day.astype("datetime64[D]")
+    years = dates.astype("datetime64[Y]")
+    year = years.astype(np.int64) + 1970
+    if len(year) and (year.min() < 0 or year.max() > 9999):
+        return None
+    months = dates.astype("datetime64[M]")
+    month = months.astype(np.int64) % 12 + 1
+    dom = (dates - months).astype(np.int64) + 1
+    columns: list[np.ndarray | bytes] = []
+    for piece in pieces:
+        if piece == "%Y":
+            columns.append(_digits(year, 4))
+        elif piece == "%m":
+            columns.append(_digits(month, 2))
+        elif piece == "%d":
+            columns.append(_digits(dom, 2))
+        elif piece == "%H":
+            columns.append(_digits(of_day // 3600, 2))
+        elif piece == "%M":
+            columns.append(_digits(of_day // 60 % 60, 2))
+        elif piece == "%S":
+            columns.append(_digits(of_day % 60, 2))
+            if micros is not None:  # Arrow prints the timestamp's unit: SS.ffffff
+                columns += [b".", _digits(micros, 6)]
+        elif piece in ("%z", "%Ez"):
+            sign = np.where(offset < 0, ord("-"), ord("+")).astype(np.uint8)[:, None]
+            minutes = np.abs(offset) // 60
+            columns += [sign, _digits(minutes // 60, 2)]
+            columns += (
+                [b":", _digits(minutes % 60, 2)] if piece == "%Ez" else [_digits(minutes % 60, 2)]
+            )
+        elif piece == "%%":
+            columns.append(b"%")
+        else:
+            columns.append(piece.encode("utf-8"))
+    return _fixed_width_text(len(seconds), columns)
+
+
+def _utc_offsets(seconds: np.ndarray, tz: str | None) -> np.ndarray:
+    """The UTC offset (seconds) of ``tz`` at each instant."""
+    if tz is None:
+        return np.zeros(len(seconds), dtype=np.int64)
+    local = pc.local_timestamp(pa.array(seconds, pa.timestamp("s", tz=tz)))
+    return local.cast(pa.int64()).to_numpy() - seconds
+
+
+def _strftime(us: np.ndarray, fmt: str, offset: np.ndarray, seconds: bool) -> pa.Array | None:
+    values = np.asarray(us, dtype=np.int64)
+    whole = values // US
+    return _format_local(whole, None if seconds else values - whole * US, offset, fmt)
+
+
 def strftime_utc(us: np.ndarray, fmt: str, tz: str | None = None, seconds: bool = True) -> pa.Array:
-    """Microsecond timestamps (UTC) formatted in ``tz`` (UTC when None).
+    """Microsecond timestamps (UTC) formatted in ``tz`` (UTC when None), as Arrow's strftime.
 
     With ``seconds`` the value is truncated to whole seconds first; otherwise ``%S`` prints
-    the microseconds too (``SS.ffffff``).
+    the microseconds too (``SS.ffffff``). The directives of the exports (``%Y %m %d %H %M
+    %S %z %Ez``) are formatted with numpy, many times faster than Arrow's strftime.
     """
     values = np.asarray(us, dtype=np.int64)
+    text = _strftime(values, fmt, _utc_offsets(values // US, tz), seconds)
+    if text is not None:
+        return text
     if seconds:
         arr = pa.array(values // US, pa.timestamp("s", tz=tz))
     else:
@@ -166,11 +268,19 @@ def strftime_zones(
     us: np.ndarray, zone_idx: np.ndarray, zones: Sequence[str], fmt: str
 ) -> pa.Array:
     """Like :func:`strftime_utc` with a time zone per row (``zones[zone_idx]``)."""
-    n = len(us)
+    values = np.asarray(us, dtype=np.int64)
+    n = len(values)
+    offset = np.zeros(n, dtype=np.int64)
+    for z in np.unique(zone_idx):
+        rows = np.flatnonzero(zone_idx == z)
+        offset[rows] = _utc_offsets(values[rows] // US, zones[int(z)])
+    text = _strftime(values, fmt, offset, seconds=True)
+    if text is not None:
+        return text
     out = np.empty(n, dtype=object)
     for z in np.unique(zone_idx):
         rows = np.flatnonzero(zone_idx == z)
-        out[rows] = strftime_utc(us[rows], fmt, tz=zones[int(z)]).to_numpy(zero_copy_only=False)
+        out[rows] = strftime_utc(values[rows], fmt, tz=zones[int(z)]).to_numpy(zero_copy_only=False)
     return pa.array(out, pa.string()) if n else empty(0)
 
 
