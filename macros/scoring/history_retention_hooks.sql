@@ -29,7 +29,7 @@
     Post-hook of score_explanations: every component of every person is kept for the two
     latest as-of dates (score_changes compares them); before those, only the
     `omniscore__explanation_history_components` top-ranked components per person and score
-    (the reasons customer_scores shows). Without it the table grows by one row per person,
+    (by default 3, as many as customer_scores shows). Without it the table grows by one row per person,
     score and component (about 45) on every as-of date.
 #}
 {% macro trim_explanation_history() %}
