@@ -73,6 +73,11 @@ class Evaluation:
     resolvable_true_positive_pairs: int
     quarantine: list[CountCheck] = field(default_factory=list)
     duplicates: list[CountCheck] = field(default_factory=list)
+    # Tombstones (erased records) the truth's per-record events file attributes to a person
+    # it erased, and to one it did not (over-erasure, or two persons the identity graph
+    # merged with an erased one); None when the truth has no per-record events.
+    tombstones_of_erased: int | None = None
+    tombstones_of_others: int | None = None
 
     @property
     def precision(self) -> float:
@@ -165,6 +170,7 @@ def evaluate(db_path: Path, truth_dir: Path) -> Evaluation:
         ).fetchone()
         resolvable_pairs, resolvable_tp_pairs = _resolvable_pairs(con)
         erased = _erased_records(con)
+        tombstones = _tombstones_by_truth(con, erased, truth_dir)
         quarantine = _compare(
             con,
             expected="""select channel, reason, sum(cast("rows" as bigint)) as n
@@ -200,6 +206,8 @@ def evaluate(db_path: Path, truth_dir: Path) -> Evaluation:
         resolvable_pairs=resolvable_pairs,
         resolvable_true_positive_pairs=resolvable_tp_pairs,
         quarantine=quarantine,
+        tombstones_of_erased=tombstones[0] if tombstones else None,
+        tombstones_of_others=tombstones[1] if tombstones else None,
         duplicates=duplicates,
     )
 
@@ -244,11 +252,38 @@ def _resolvable_pairs(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
     return pairs, found
 
 
+def _tombstones_by_truth(
+    con: duckdb.DuckDBPyConnection, erased: str, truth_dir: Path
+) -> tuple[int, int] | None:
+    """Tombstones whose record the truth's ``events_*.csv`` (channel, source_file,
+    source_line, person_id) attributes to an erased person, and to a person not erased."""
+    if not any(truth_dir.glob("events_*.csv")):
+        return None
+    of_erased, of_others = con.execute(
+        f"""
+        with events as (
+            select source_file, cast(source_line as bigint) as source_line, person_id
+            from read_csv(?, header = true, all_varchar = true)
+        )
+        select
+            count(*) filter (where coalesce(try_cast(persons.is_erased as boolean), false)),
+            count(*) filter (where not coalesce(try_cast(persons.is_erased as boolean), false))
+        from ({erased}) as tombstones
+        inner join events
+            on tombstones.source_file = events.source_file
+            and tombstones.source_line = events.source_line
+        inner join truth_persons as persons on events.person_id = persons.person_id
+        """,
+        [str(truth_dir / "events_*.csv")],
+    ).fetchone()
+    return int(of_erased), int(of_others)
+
+
 def _erased_records(con: duckdb.DuckDBPyConnection) -> str:
-    """A select of (channel, erased_from) for every tombstone of the base models
-    (``staging.base_<channel>__<entity>`` with an ``erased_from`` column): the generator
-    counts an erased person's records as what they were when landed, quarantined or
-    repeated, so the comparison counts the tombstones as what they were too."""
+    """A select of (channel, erased_from, source_file, source_line) for every tombstone of
+    the base models (``staging.base_<channel>__<entity>`` with an ``erased_from`` column):
+    the generator counts an erased person's records as what they were when landed,
+    quarantined or repeated, so the comparison counts the tombstones as what they were too."""
     tables = [
         row[0]
         for row in con.execute(
@@ -258,12 +293,13 @@ def _erased_records(con: duckdb.DuckDBPyConnection) -> str:
         ).fetchall()
     ]
     selects = [
-        f"select '{table.removeprefix('base_').split('__')[0]}' as channel, erased_from "
-        f"from staging.{table} where is_erased"
+        f"select '{table.removeprefix('base_').split('__')[0]}' as channel, erased_from, "
+        f"source_file, source_line from staging.{table} where is_erased"
         for table in tables
     ]
     return " union all ".join(selects) or (
-        "select cast(null as varchar) as channel, cast(null as varchar) as erased_from where false"
+        "select cast(null as varchar) as channel, cast(null as varchar) as erased_from,"
+        " cast(null as varchar) as source_file, cast(null as bigint) as source_line where false"
     )
 
 
@@ -295,6 +331,16 @@ def format_report(result: Evaluation) -> str:
         f"   (recall ceiling of the staged evidence: {result.recall_ceiling:.4f})",
         f"  recall of resolvable   {result.resolvable_recall:>12.4f}",
         "",
+        *(
+            [
+                "Erasure: tombstoned records the truth attributes to",
+                f"  erased persons         {result.tombstones_of_erased:>12,}",
+                f"  persons not erased     {result.tombstones_of_others:>12,}",
+                "",
+            ]
+            if result.tombstones_of_erased is not None
+            else []
+        ),
         f"{'channel':<10} {'reason':<24} {'expected':>10} {'actual':>10}",
     ]
     for check in [*result.quarantine, *result.duplicates]:

@@ -214,6 +214,10 @@ def test_identity_matches_the_truth(warehouses):
     assert result.recall >= 0.98, result
     mismatches = [c for c in [*result.quarantine, *result.duplicates] if not c.ok]
     assert not mismatches
+    # Erasure tombstones the erased persons' records and no one else's: the truth's
+    # per-record events say whose each tombstoned record was.
+    assert result.tombstones_of_erased, result
+    assert result.tombstones_of_others == 0, result
 
 
 def business_text_columns(
