@@ -247,7 +247,12 @@ def test_erased_persons_leave_every_scoring_relation(scored):
     builds; after the build that sees the request, no scoring relation names any of their
     customer ids, history included."""
     before, after = scored["two_dates"], scored["db"]
-    erased = "select customer_id from intermediate.int_identifiers_clustered where is_erased"
+    # The scrub removes erased persons from the identity graph; the suppression list keeps
+    # the customer ids they had.
+    erased = (
+        "select suppressed_key as customer_id from audit.erasure_suppression_list"
+        " where key_kind = 'customer'"
+    )
     erased_now = set(query(after, erased)["customer_id"])
     erased_before = set(query(before, erased)["customer_id"])
     newly_erased = erased_now - erased_before
