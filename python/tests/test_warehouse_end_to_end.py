@@ -169,6 +169,63 @@ def test_a_visitor_who_logs_in_on_a_later_run_is_merged_and_recorded(tmp_path):
     assert merges[0][3]
 
 
+def test_a_run_that_skipped_fct_interactions_is_caught_up_by_the_next(tmp_path):
+    """Contacts C901, C902 and C903 share cookie ck_shared: one person. A later run screens
+    the cookie (at most 2 persons per identifier), which splits them while the old
+    customer_id survives with one of them; that run rebuilds identity but skips
+    fct_interactions, and the run after it rebuilds identity again (its diff against the
+    previous run is now empty). The run that finally builds fct_interactions must still
+    move every row to its current person: the table equals a full refresh of it."""
+    raw, db = tmp_path / "raw", tmp_path / "warehouse.duckdb"
+    shutil.copytree(FIXTURE_RAW, raw)
+    (raw / "web" / "events_2026-01-03.csv").write_text(
+        WEB_HEADER + "S1,1767434400000000,login,ck_shared,C901,https://shop.example.com/login,"
+        ",,,,,,mobile,US,1\n"
+        + "S2,1767438000000000,login,ck_shared,C902,https://shop.example.com/login,"
+        ",,,,,,mobile,US,1\n"
+        + "S3,1767441600000000,login,ck_shared,C903,https://shop.example.com/login,"
+        ",,,,,,mobile,US,1\n"
+    )
+    build(
+        raw,
+        db,
+        "--select",
+        "+fct_interactions",
+        "+audit.identity_merges",
+        "--indirect-selection",
+        "cautious",
+    )
+    assert customer_of(db, "contact_id", "C901") == customer_of(db, "contact_id", "C902")
+
+    screened = ("--vars", "{omniscore__identifier_max_persons: 2}")
+    identity = ("--select", "+audit.identity_merges", "--exclude", "fct_interactions")
+    build(raw, db, *identity, "--indirect-selection", "cautious", *screened)
+    assert customer_of(db, "contact_id", "C901") != customer_of(db, "contact_id", "C902")
+    build(raw, db, "--select", "int_identifiers_resolved", *screened)
+    build(raw, db, "--select", "fct_interactions", "--indirect-selection", "cautious", *screened)
+
+    full = tmp_path / "full.duckdb"
+    shutil.copy(db, full)
+    build(
+        raw,
+        full,
+        "--select",
+        "fct_interactions",
+        "--full-refresh",
+        "--indirect-selection",
+        "cautious",
+        *screened,
+    )
+    incremental = table_rows(db, "marts.fct_interactions", "interaction_id")
+    assert incremental == table_rows(full, "marts.fct_interactions", "interaction_id")
+    with connect(db) as con:
+        owners = con.execute(
+            "select count(distinct customer_id) from marts.fct_interactions "
+            "where source_file like '%events_2026-01-03.csv'"
+        ).fetchone()
+    assert owners == (3,)
+
+
 def test_late_events_of_later_batches_are_counted(warehouses):
     """Files landed after the first build carry events older than the newest one that build
     loaded. Every such event that a full refresh holds, the incremental runs hold too."""

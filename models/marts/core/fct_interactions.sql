@@ -5,16 +5,17 @@
       - rows of files not loaded before (new batches, re-deliveries: their repeats were
         already dropped in staging, so they change nothing);
       - rows that occurred within `omniscore__lookback_days` of the newest loaded one;
-      - rows whose person changed: their customer_id no longer exists (merged away,
-        split, erased) or moved to another customer_id in this run.
+      - rows whose person changed: the customer_id stored with the row is not the one
+        the current identifier map (int_identifiers_clustered) gives it (merged away,
+        split, moved). The comparison is with what is stored, not with the identity
+        run's own diff, so a run that skipped this model after identity changed is
+        caught up by the next one that builds it.
     Merging only inserts and updates, so two hooks delete what a full refresh would not
     hold: before the merge, rows whose interaction_id int_interactions_unioned no longer
     produces (a reopened ticket's `solved`, a row since quarantined or unmapped; a hash
     anti-join on the key); after it, erased persons' rows. After any sequence of runs the
     table equals a full refresh on the same files (python/tests/test_warehouse_end_to_end.py).
 #}
-
--- depends_on: {{ ref('int_identifiers_resolved') }}
 
 {{
     config(
@@ -62,14 +63,17 @@ identifiers as (
     from {{ ref('int_identifiers_clustered') }}
 ),
 
-{% if is_incremental() -%}
-    resolved as (
-        select
-            customer_id,
-            previous_customer_id
-        from {{ ref('int_identifiers_resolved') }}
-    ),
+attributed as (
+    select
+        interactions.*,
+        coalesce(preferred.customer_id, fallback.customer_id) as customer_id,
+        coalesce(preferred.is_erased, fallback.is_erased, false) as is_erased
+    from interactions
+    left join identifiers as preferred on interactions.preferred_node_key = preferred.node_key
+    left join identifiers as fallback on interactions.fallback_node_key = fallback.node_key
+),
 
+{% if is_incremental() -%}
     loaded as (
         select
             interaction_id,
@@ -83,49 +87,25 @@ identifiers as (
         select distinct source_file from loaded
     ),
 
-    changed_customers as (
-        select distinct loaded.customer_id
-        from loaded
-        where
-            loaded.customer_id is not null
-            and loaded.customer_id not in (select resolved.customer_id from resolved)
-        union
-        select distinct resolved.previous_customer_id as customer_id
-        from resolved
-        where resolved.previous_customer_id != resolved.customer_id
-    ),
-
     to_refresh as (
-        select interactions.*
-        from interactions
+        select attributed.*
+        from attributed
+        left join loaded on attributed.interaction_id = loaded.interaction_id
         where
-            interactions.source_file not in (select loaded_files.source_file from loaded_files)
-            or interactions.occurred_at >= (
+            attributed.source_file not in (select loaded_files.source_file from loaded_files)
+            or attributed.occurred_at >= (
                 select
                     {{ dbt.dateadd('day', -1 * var('omniscore__lookback_days'), 'max(loaded.occurred_at)') }}
                 from loaded
             )
-            or interactions.interaction_id in (
-                select loaded.interaction_id
-                from loaded
-                inner join changed_customers on loaded.customer_id = changed_customers.customer_id
-            )
+            or loaded.interaction_id is null
+            or attributed.customer_id is distinct from loaded.customer_id
     ),
 {%- else -%}
     to_refresh as (
-        select * from interactions
+        select * from attributed
     ),
 {%- endif %}
-
-attributed as (
-    select
-        to_refresh.*,
-        coalesce(preferred.customer_id, fallback.customer_id) as customer_id,
-        coalesce(preferred.is_erased, fallback.is_erased, false) as is_erased
-    from to_refresh
-    left join identifiers as preferred on to_refresh.preferred_node_key = preferred.node_key
-    left join identifiers as fallback on to_refresh.fallback_node_key = fallback.node_key
-),
 
 final as (
     select
@@ -146,7 +126,7 @@ final as (
         -- metadata
         cast(source_file as {{ dbt.type_string() }}) as source_file,
         cast(source_line as {{ dbt.type_bigint() }}) as source_line
-    from attributed
+    from to_refresh
     where not is_erased
 )
 
