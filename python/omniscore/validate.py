@@ -18,10 +18,14 @@ small frame that DuckDB computes first, so memory stays flat whatever the data s
 
 Each expectation carries ``meta.severity`` (``error`` or ``warning``) and ``meta.note``
 (why it exists). A suite's ``meta.parameters`` reads value sets from the seeds and
-thresholds from the dbt vars of ``dbt_project.yml`` (GX's ``$PARAMETER``), so no setting is
-repeated in a suite. Results go to a GX Data Docs site (the report) and are appended, in
-one short transaction at the end, to ``audit.dq_validation_results``. The command exits 1
-when an error-level expectation fails; warnings are reported and do not block.
+thresholds from the dbt vars (GX's ``$PARAMETER``), so no setting is repeated in a suite:
+``dbt_project.yml``'s defaults with the ``--vars`` of the latest ``dbt run`` / ``dbt build``
+(``audit.build_vars``, written by a dbt hook) merged over them, so the warehouse is judged
+with the settings it was built with. A landed file that passed before with the same path,
+size, content and suite is skipped (``audit.dq_validated_files``). Results go to a GX Data
+Docs site (the report) and are appended, in one short transaction at the end, to
+``audit.dq_validation_results``. The command exits 1 when an error-level expectation
+fails; warnings are reported and do not block.
 """
 
 from __future__ import annotations
@@ -1290,9 +1294,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "validate",
         help="run the Great Expectations suites on the landed files and the warehouse",
         description=(
-            "Validate every landed file (raw suites: one row of metrics per file, one GX "
-            "validation per file type) and the staging, mart and audit relations (aggregate "
-            "queries) with the suites of expectations/, write the "
+            "Validate every landed file not validated before (raw suites: one row of "
+            "metrics per file, one GX validation per file type) and the staging, mart and "
+            "audit relations (aggregate queries) with the suites of expectations/, with the "
+            "thresholds the latest dbt run / build ran with, write the "
             "Data Docs report, append the outcomes to audit.dq_validation_results and print "
             "a summary. Exit 1 when an error-level expectation fails (warnings do not "
             "block), 2 when the suites cannot run."
