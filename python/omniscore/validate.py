@@ -1085,15 +1085,17 @@ def run_validation(
 
 
 def _describe_settings(state: WarehouseState, cli_vars: dict[str, Any]) -> str:
-    parts = ["dbt_project.yml's vars"]
-    if state.build:
-        given = json.dumps(state.build_vars, sort_keys=True) if state.build_vars else "none"
-        parts.append(f"the --vars of {state.build}: {given}")
+    """Where the thresholds came from, for the summary."""
+    text = "dbt_project.yml's defaults"
+    if state.build is None:
+        text += f" (no dbt run or build recorded in {BUILD_VARS_TABLE})"
+    elif state.build_vars:
+        text += f", with the --vars of {state.build}: {json.dumps(state.build_vars)}"
     else:
-        parts.append("no dbt run or build recorded in the warehouse")
+        text += f" (the --vars of {state.build}: none)"
     if cli_vars:
-        parts.append(f"validate's --vars: {json.dumps(cli_vars, sort_keys=True, default=str)}")
-    return "; ".join(parts)
+        text += f", then validate's --vars: {json.dumps(cli_vars, default=str)}"
+    return text
 
 
 def record_results(db_path: Path, run: ValidationRun) -> int:
@@ -1202,7 +1204,7 @@ def summarise_run(run: ValidationRun) -> str:
     header = ["suite", "assets", "skipped", "checks", "failed errors", "failed warnings"]
     parts = [f"Validation run {run.run_id}", render_table(header, rows)]
     if run.settings:
-        parts.append(f"Thresholds from {run.settings}")
+        parts.append(f"Thresholds: {run.settings}")
     skipped = sum(run.skipped_assets.values())
     if skipped:
         parts.append(
