@@ -81,18 +81,21 @@ by_column as (
 shares as (
     select
         by_column.segmentation,
-        entries.entry.key as segment,
-        entries.entry.value / list_sum(map_values(by_column.persons_by_value)) as share
+        entries.segment,
+        by_column.segmentation || ' = ' || entries.segment as row_key,
+        entries.persons / list_sum(map_values(by_column.persons_by_value)) as share
     from by_column
     left join lateral (
-        select unnest(map_entries(by_column.persons_by_value)) as entry
+        select
+            unnest(map_keys(by_column.persons_by_value)) as segment,
+            unnest(map_values(by_column.persons_by_value)) as persons
     ) as entries on true
 ),
 
 spread as (
-    pivot (select segmentation || ' = ' || segment as row_key, * from shares)
+    pivot shares
     on segmentation
-    using any_value(segment) as value, any_value(share) as share
+    using any_value(segment) as segment_value, any_value(share) as segment_share
     group by row_key
 )
 
@@ -100,8 +103,8 @@ select * from overall
 union all by name
 select
     row_key,
-    columns('^(.*)_value$') as '\1',
-    columns('^(.*)_share$') as '\1__share'
+    columns('^(.*)_segment_value$') as '\1',
+    columns('^(.*)_segment_share$') as '\1__share'
 from spread
 where row_key is not null
 order by row_key
