@@ -16,10 +16,11 @@
     {%- set relation = api.Relation.create(database=target.database, schema='audit', identifier='build_vars') -%}
     {%- set cli_vars = tojson(invocation_args_dict.get('vars') or {}, sort_keys=true) -%}
     {%- do run_query('create schema if not exists ' ~ relation.without_identifier()) -%}
+    {%- set text = dbt.type_string() -%}
     {%- do run_query(
-        'create table if not exists ' ~ relation ~ ' (invocation_id varchar not null, '
-        ~ 'command varchar not null, run_started_at ' ~ dbt.type_timestamp() ~ ' not null, '
-        ~ 'cli_vars varchar not null)'
+        'create table if not exists ' ~ relation ~ ' (invocation_id ' ~ text ~ ' not null, '
+        ~ 'command ' ~ text ~ ' not null, run_started_at ' ~ dbt.type_timestamp() ~ ' not null, '
+        ~ 'cli_vars ' ~ text ~ ' not null)'
     ) -%}
     {%- set statement -%}
         insert into {{ relation }} (invocation_id, command, run_started_at, cli_vars)

@@ -433,8 +433,11 @@ def test_thresholds_follow_the_vars_the_build_ran_with(warehouse, clean_run, cap
     )
     assert ran.ok, ran.output[-3000:]
     with connect(db) as con:
-        recorded = con.execute(f"select command, cli_vars from {BUILD_VARS_TABLE}").fetchall()
-    assert recorded[-1] == ("run", '{"omniscore__min_holdout_auc": 0.5}'), recorded
+        recorded = con.execute(
+            f"select command, cli_vars from {BUILD_VARS_TABLE} order by run_started_at"
+        ).fetchall()
+    # The fixture's build (no --vars), then this run.
+    assert recorded == [("build", "{}"), ("run", '{"omniscore__min_holdout_auc": 0.5}')]
     code, output = validate_layer(db, "marts", report, capsys)
     assert code == 0, output
     assert '{"omniscore__min_holdout_auc": 0.5}' in output
