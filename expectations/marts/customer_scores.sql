@@ -3,6 +3,9 @@
 -- inconsistent rows; then one row per distinct value of each banded or segment column,
 -- with only that column filled (the others null, which value-set expectations skip) and
 -- its share among the persons who have one. The first column is the row's key.
+-- The banded columns are listed once, in `banded`: one scan counts the values of all of
+-- them (a histogram each), one pivot spreads the shares into a `<column>` /
+-- `<column>__share` pair each.
 with scores as (
     select * from marts.customer_scores
 ),
@@ -47,59 +50,61 @@ overall as (
     from scores
 ),
 
-values_by_column as (
-    select 'engagement_band' as segmentation, engagement_band as segment, count(*) as persons
-    from scores where engagement_band is not null group by all
-    union all
-    select 'engagement_level', engagement_level, count(*)
-    from scores where engagement_level is not null group by all
-    union all
-    select 'fit_grade', fit_grade, count(*)
-    from scores where fit_grade is not null group by all
-    union all
-    select 'rfm_segment', rfm_segment, count(*)
-    from scores where rfm_segment is not null group by all
-    union all
-    select 'funnel_stage_reached', funnel_stage_reached, count(*)
-    from scores where funnel_stage_reached is not null group by all
-    union all
-    select 'propensity_band', propensity_band, count(*)
-    from scores where propensity_band is not null group by all
-    union all
-    select 'churn_risk_band', churn_risk_band, count(*)
-    from scores where churn_risk_band is not null group by all
-    union all
-    select 'most_responsive_channel', most_responsive_channel, count(*)
-    from scores where most_responsive_channel is not null group by all
+banded as (
+    select
+        engagement_band,
+        engagement_level,
+        fit_grade,
+        rfm_segment,
+        funnel_stage_reached,
+        propensity_band,
+        churn_risk_band,
+        most_responsive_channel
+    from scores
 ),
 
+-- One row, one map per column: value -> persons (nulls not counted; the map is null when
+-- no one has a value, e.g. no propensity model yet, or the table is empty) ...
+histograms as (
+    select histogram(columns(*)) from banded
+),
+
+-- ... turned into a row per column (`include nulls` keeps the columns no one has a value
+-- of, so that their pair of columns still exists for the expectations to read) ...
+by_column as (
+    select *
+    from histograms
+    unpivot include nulls (persons_by_value for segmentation in (columns(*)))
+),
+
+-- ... and a row per value with its share among the persons who have one.
 shares as (
     select
-        segmentation,
-        segment,
-        persons::double / sum(persons) over (partition by segmentation) as share
-    from values_by_column
+        by_column.segmentation,
+        entries.segment,
+        by_column.segmentation || ' = ' || entries.segment as row_key,
+        entries.persons / list_sum(map_values(by_column.persons_by_value)) as share
+    from by_column
+    left join lateral (
+        select
+            unnest(map_keys(by_column.persons_by_value)) as segment,
+            unnest(map_values(by_column.persons_by_value)) as persons
+    ) as entries on true
+),
+
+spread as (
+    pivot shares
+    on segmentation
+    using any_value(segment) as segment_value, any_value(share) as segment_share
+    group by row_key
 )
 
 select * from overall
 union all by name
 select
-    segmentation || ' = ' || segment as row_key,
-    case when segmentation = 'engagement_band' then segment end as engagement_band,
-    case when segmentation = 'engagement_band' then share end as engagement_band__share,
-    case when segmentation = 'engagement_level' then segment end as engagement_level,
-    case when segmentation = 'engagement_level' then share end as engagement_level__share,
-    case when segmentation = 'fit_grade' then segment end as fit_grade,
-    case when segmentation = 'fit_grade' then share end as fit_grade__share,
-    case when segmentation = 'rfm_segment' then segment end as rfm_segment,
-    case when segmentation = 'rfm_segment' then share end as rfm_segment__share,
-    case when segmentation = 'funnel_stage_reached' then segment end as funnel_stage_reached,
-    case when segmentation = 'funnel_stage_reached' then share end as funnel_stage_reached__share,
-    case when segmentation = 'propensity_band' then segment end as propensity_band,
-    case when segmentation = 'propensity_band' then share end as propensity_band__share,
-    case when segmentation = 'churn_risk_band' then segment end as churn_risk_band,
-    case when segmentation = 'churn_risk_band' then share end as churn_risk_band__share,
-    case when segmentation = 'most_responsive_channel' then segment end as most_responsive_channel,
-    case when segmentation = 'most_responsive_channel' then share end as most_responsive_channel__share
-from shares
+    row_key,
+    columns('^(.*)_segment_value$') as '\1',
+    columns('^(.*)_segment_share$') as '\1__share'
+from spread
+where row_key is not null
 order by row_key

@@ -18,16 +18,21 @@ small frame that DuckDB computes first, so memory stays flat whatever the data s
 
 Each expectation carries ``meta.severity`` (``error`` or ``warning``) and ``meta.note``
 (why it exists). A suite's ``meta.parameters`` reads value sets from the seeds and
-thresholds from the dbt vars of ``dbt_project.yml`` (GX's ``$PARAMETER``), so no setting is
-repeated in a suite. Results go to a GX Data Docs site (the report) and are appended, in
-one short transaction at the end, to ``audit.dq_validation_results``. The command exits 1
-when an error-level expectation fails; warnings are reported and do not block.
+thresholds from the dbt vars (GX's ``$PARAMETER``), so no setting is repeated in a suite:
+``dbt_project.yml``'s defaults with the ``--vars`` of the latest ``dbt run`` / ``dbt build``
+(``audit.build_vars``, written by a dbt hook) merged over them, so the warehouse is judged
+with the settings it was built with. A landed file that passed before with the same path,
+size, content and suite is skipped (``audit.dq_validated_files``). Results go to a GX Data
+Docs site (the report) and are appended, in one short transaction at the end, to
+``audit.dq_validation_results``. The command exits 1 when an error-level expectation
+fails; warnings are reported and do not block.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import json
 import logging
 import math
@@ -64,6 +69,11 @@ DEFAULT_REPORT_DIR = PROJECT_DIR / "data" / "validation"
 LAYERS = ("raw", "staging", "marts", "audit")
 SEVERITIES = ("error", "warning")
 RESULTS_TABLE = "audit.dq_validation_results"
+# One row per landed file a run validated (its fingerprint and whether it passed): a later
+# run skips a file that passed with the same content and suite.
+VALIDATED_FILES_TABLE = "audit.dq_validated_files"
+# Written by the dbt hook macros/config/record_build_vars.sql: each run / build's --vars.
+BUILD_VARS_TABLE = "audit.build_vars"
 # A relation suite's query is an aggregate: more rows than this means it is not one.
 MAX_PROFILE_ROWS = 10_000
 # Marker of a report folder this command wrote, so that a rebuild only clears its own.
@@ -142,6 +152,20 @@ RESULTS_DDL = f"""
 """
 
 
+VALIDATED_FILES_DDL = f"""
+    create table if not exists {VALIDATED_FILES_TABLE} (
+        run_id varchar not null,
+        run_started_at timestamp with time zone not null,
+        suite varchar not null,
+        suite_checksum varchar not null,
+        data_asset varchar not null,
+        size_bytes bigint not null,
+        content_sha256 varchar not null,
+        passed boolean not null
+    )
+"""
+
+
 class ValidationSetupError(Exception):
     """Something that keeps the suites from running (a bad suite file, a missing input)."""
 
@@ -179,18 +203,46 @@ def _parameters_used(value: Any) -> set[str]:
     return set()
 
 
+def parse_vars(text: str) -> dict[str, Any]:
+    """Vars written as dbt's ``--vars`` takes them: a YAML (or JSON) mapping."""
+    import yaml
+
+    try:
+        value = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise ValidationSetupError(f"--vars {text!r} is not YAML: {error}") from error
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ValidationSetupError(f"--vars {text!r} is not a mapping like '{{name: value}}'")
+    return {str(name): var for name, var in value.items()}
+
+
+def project_vars(project_file: Path = DBT_PROJECT_FILE) -> dict[str, Any]:
+    """The vars' defaults, as ``dbt_project.yml`` documents them."""
+    import yaml
+
+    project = yaml.safe_load(project_file.read_text(encoding="utf-8"))
+    return dict((project or {}).get("vars") or {})
+
+
 def resolve_parameters(
-    suite: SuiteFile, seeds_dir: Path = SEEDS_DIR, project_file: Path = DBT_PROJECT_FILE
+    suite: SuiteFile,
+    seeds_dir: Path = SEEDS_DIR,
+    project_file: Path = DBT_PROJECT_FILE,
+    var_overrides: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The values of a suite's ``meta.parameters``, so that a suite repeats no setting.
 
     ``{"seed": "<file stem>", "column": c, "where": {col: value}, "also": [...]}`` is the
     list of distinct values of column ``c`` of ``seeds/<file stem>.csv`` (rows filtered by
-    ``where``) plus ``also``; ``{"var": "omniscore__x"}`` is the number a dbt var has in
-    ``dbt_project.yml``, the file where every setting is documented.
+    ``where``) plus ``also``; ``{"var": "omniscore__x"}`` is the number a dbt var has: its
+    default in ``dbt_project.yml`` (the file where every setting is documented) unless
+    ``var_overrides`` (the ``--vars`` the build ran with, then validate's own) sets it.
     """
     values: dict[str, Any] = {}
-    project_vars: dict[str, Any] | None = None
+    overrides = var_overrides or {}
+    merged_vars: dict[str, Any] | None = None
     for name, source in suite.parameter_spec.items():
         if "seed" in source:
             seed = seeds_dir / f"{source['seed']}.csv"
@@ -210,16 +262,16 @@ def resolve_parameters(
                 )
             values[name] = listed
         elif "var" in source:
-            if project_vars is None:
-                import yaml
-
-                project = yaml.safe_load(project_file.read_text(encoding="utf-8"))
-                project_vars = project.get("vars") or {}
-            value = project_vars.get(source["var"])
+            if merged_vars is None:
+                merged_vars = {**project_vars(project_file), **overrides}
+            value = merged_vars.get(source["var"])
             if isinstance(value, bool) or not isinstance(value, int | float):
+                where_set = (
+                    "given with --vars" if source["var"] in overrides else f"in {project_file}"
+                )
                 raise ValidationSetupError(
-                    f"{suite.path}: parameter {name!r}: var {source['var']} in "
-                    f"{project_file} is {value!r}, not a number"
+                    f"{suite.path}: parameter {name!r}: var {source['var']} {where_set} is "
+                    f"{value!r}, not a number"
                 )
             values[name] = value
         else:
@@ -527,6 +579,90 @@ def _is_decimal(value: object) -> bool:
     return type(value).__name__ == "Decimal"
 
 
+# ------------------------------------------------------- what the warehouse remembers
+
+
+@dataclass(frozen=True)
+class FileFingerprint:
+    """A landed file as a run saw it: its path in the landing folder, size and content."""
+
+    data_asset: str
+    size_bytes: int
+    content_sha256: str
+
+
+def file_fingerprint(raw_dir: Path, path: Path) -> FileFingerprint:
+    with path.open("rb") as handle:
+        digest = hashlib.file_digest(handle, "sha256").hexdigest()
+    return FileFingerprint(path.relative_to(raw_dir).as_posix(), path.stat().st_size, digest)
+
+
+def suite_checksum(
+    suite: SuiteFile, parameters: dict[str, Any], taxonomy: dict[str, set[str]]
+) -> str:
+    """A checksum of everything a raw suite's verdict on a file depends on besides the file:
+    the suite's definition, the values of its parameters and, when it maps event names,
+    the taxonomy's names for its channel. A change to any of them revalidates every file."""
+    mapped = suite.raw_spec.get("taxonomy")
+    judged = {
+        "definition": suite.definition,
+        "parameters": parameters,
+        "taxonomy": sorted(taxonomy.get(mapped["channel"], set())) if mapped else None,
+    }
+    text = json.dumps(judged, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class WarehouseState:
+    """What earlier commands left in the warehouse that this run judges with."""
+
+    # The --vars of the latest recorded `dbt run` / `dbt build` (audit.build_vars).
+    build_vars: dict[str, Any] = field(default_factory=dict)
+    build: str | None = None
+    # (suite, suite checksum, data asset, size, sha256) of every file that passed.
+    passed_files: set[tuple[str, str, str, int, str]] = field(default_factory=set)
+
+
+def _table_exists(con: duckdb.DuckDBPyConnection, qualified: str) -> bool:
+    schema, table = qualified.split(".")
+    found = con.execute(
+        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+        [schema, table],
+    ).fetchone()
+    return bool(found and found[0])
+
+
+def read_warehouse_state(db_path: Path | None) -> WarehouseState:
+    """The build's vars and the files validated before; empty for a missing warehouse."""
+    state = WarehouseState()
+    if db_path is None or not db_path.exists():
+        return state
+    con = connect(db_path, read_only=True)
+    try:
+        if _table_exists(con, BUILD_VARS_TABLE):
+            latest = con.execute(
+                f"select invocation_id, command, run_started_at, cli_vars from {BUILD_VARS_TABLE}"
+                " order by run_started_at desc limit 1"
+            ).fetchone()
+            if latest:
+                invocation_id, command, started_at, cli_vars = latest
+                state.build_vars = json.loads(cli_vars)
+                state.build = (
+                    f"`dbt {command}` of {started_at:%Y-%m-%d %H:%M} UTC ({invocation_id})"
+                )
+        if _table_exists(con, VALIDATED_FILES_TABLE):
+            state.passed_files = set(
+                con.execute(
+                    "select distinct suite, suite_checksum, data_asset, size_bytes, "
+                    f"content_sha256 from {VALIDATED_FILES_TABLE} where passed"
+                ).fetchall()
+            )
+    finally:
+        con.close()
+    return state
+
+
 # ------------------------------------------------------------------- GX running
 
 
@@ -551,6 +687,12 @@ class ValidationRun:
     report_index: Path | None = None
     outcomes: list[Outcome] = field(default_factory=list)
     validated_assets: Counter[str] = field(default_factory=Counter)
+    # Landed files not validated again: they passed before with the same content and suite.
+    skipped_assets: Counter[str] = field(default_factory=Counter)
+    # (suite, suite checksum, fingerprint, passed) of each landed file this run validated.
+    validated_files: list[tuple[str, str, FileFingerprint, bool]] = field(default_factory=list)
+    # Where the vars' values came from, for the summary.
+    settings: str = ""
 
     @property
     def error_failures(self) -> list[Outcome]:
@@ -667,11 +809,18 @@ def _asset_name(data_asset: str) -> str:
 class SuiteRunner:
     """An ephemeral GX context holding every suite; validates frames one at a time."""
 
-    def __init__(self, report_dir: Path, suites: Sequence[SuiteFile]) -> None:
+    def __init__(
+        self,
+        report_dir: Path,
+        suites: Sequence[SuiteFile],
+        var_overrides: dict[str, Any] | None = None,
+    ) -> None:
         self.context = _gx_context(report_dir)
         self.data_source = self.context.data_sources.add_pandas("omniscore")
         self.suites = {suite.name: self.context.suites.add(_gx_suite(suite)) for suite in suites}
-        self.parameters = {suite.name: resolve_parameters(suite) for suite in suites}
+        self.parameters = {
+            suite.name: resolve_parameters(suite, var_overrides=var_overrides) for suite in suites
+        }
 
     def _run(
         self,
@@ -847,11 +996,17 @@ def run_validation(
     layers: Iterable[str] = LAYERS,
     expectations_dir: Path = EXPECTATIONS_DIR,
     taxonomy_path: Path = TAXONOMY_SEED,
+    cli_vars: dict[str, Any] | None = None,
+    all_files: bool = False,
 ) -> ValidationRun:
     """Validate every landed file (``raw_dir``) and every checked relation (``db_path``)
     with the suites of the chosen layers, and write the report to ``report_dir``.
 
-    The warehouse is only read here; see ``record_results`` for writing the outcomes.
+    Thresholds taken from dbt vars are the ones the warehouse was built with: the
+    defaults of ``dbt_project.yml``, then the ``--vars`` of the latest ``dbt run`` /
+    ``dbt build`` recorded in ``audit.build_vars``, then ``cli_vars``. A landed file that
+    passed before with the same path, size, content and suite is skipped unless
+    ``all_files``. The warehouse is only read here; see ``record_results`` for writing.
     """
     wanted = set(layers)
     suites = [suite for suite in load_suites(expectations_dir) if suite.layer in wanted]
@@ -859,8 +1014,10 @@ def run_validation(
         run_id=f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}",
         started_at=datetime.now(UTC),
     )
+    state = read_warehouse_state(db_path)
+    run.settings = _describe_settings(state, cli_vars or {})
     _prepare_report_dir(report_dir)
-    runner = SuiteRunner(report_dir, suites)
+    runner = SuiteRunner(report_dir, suites, {**state.build_vars, **(cli_vars or {})})
 
     raw_suites = [suite for suite in suites if suite.layer == "raw"]
     if raw_suites:
@@ -872,18 +1029,39 @@ def run_validation(
                 # DuckDB reduces each file to a row of metrics, one file at a time; GX then
                 # validates the suite's files in one go (its cost is per validation and
                 # expectation, not per row), and each file keeps its own outcomes.
+                checksum = suite_checksum(suite, runner.parameters[suite.name], taxonomy)
                 rows = []
+                fingerprints = []
                 for path in raw_files(raw_dir, suite.raw_spec):
-                    data_asset = path.relative_to(raw_dir).as_posix()
+                    fingerprint = file_fingerprint(raw_dir, path)
+                    known = (suite.name, checksum, fingerprint.data_asset)
+                    known += (fingerprint.size_bytes, fingerprint.content_sha256)
+                    if not all_files and known in state.passed_files:
+                        run.skipped_assets[suite.name] += 1
+                        continue
+                    data_asset = fingerprint.data_asset
                     log.debug("measuring %s for %s", data_asset, suite.name)
                     metrics = raw_file_metrics(con, path, suite.raw_spec, taxonomy)
                     rows.append(metrics.assign(data_asset=data_asset))
+                    fingerprints.append(fingerprint)
                 if rows:
                     frame = pd.concat(rows, ignore_index=True)
                     frame = frame[["data_asset", *frame.columns.drop("data_asset")]]
-                    run.outcomes += runner.validate_files(suite.name, suite.name, frame, run)
+                    outcomes = runner.validate_files(suite.name, suite.name, frame, run)
+                    run.outcomes += outcomes
+                    failed = {
+                        o.data_asset for o in outcomes if not o.success and o.severity == "error"
+                    }
+                    run.validated_files += [
+                        (suite.name, checksum, f, f.data_asset not in failed) for f in fingerprints
+                    ]
                 run.validated_assets[suite.name] += len(rows)
-                log.info("%s: %d file(s)", suite.name, len(rows))
+                log.info(
+                    "%s: %d file(s), %d skipped",
+                    suite.name,
+                    len(rows),
+                    run.skipped_assets[suite.name],
+                )
 
     relation_suites = [suite for suite in suites if suite.layer != "raw"]
     if relation_suites:
@@ -904,6 +1082,20 @@ def run_validation(
     localise_report_assets(report_dir)
     run.report_index = report_dir / "index.html"
     return run
+
+
+def _describe_settings(state: WarehouseState, cli_vars: dict[str, Any]) -> str:
+    """Where the thresholds came from, for the summary."""
+    text = "dbt_project.yml's defaults"
+    if state.build is None:
+        text += f" (no dbt run or build recorded in {BUILD_VARS_TABLE})"
+    elif state.build_vars:
+        text += f", with the --vars of {state.build}: {json.dumps(state.build_vars)}"
+    else:
+        text += f" (the --vars of {state.build}: none)"
+    if cli_vars:
+        text += f", then validate's --vars: {json.dumps(cli_vars, default=str)}"
+    return text
 
 
 def record_results(db_path: Path, run: ValidationRun) -> int:
@@ -937,6 +1129,31 @@ def record_results(db_path: Path, run: ValidationRun) -> int:
             "note",
         ],
     )
+    files = pd.DataFrame(
+        [
+            {
+                "run_id": run.run_id,
+                "run_started_at": run.started_at,
+                "suite": suite,
+                "suite_checksum": checksum,
+                "data_asset": fingerprint.data_asset,
+                "size_bytes": fingerprint.size_bytes,
+                "content_sha256": fingerprint.content_sha256,
+                "passed": passed,
+            }
+            for suite, checksum, fingerprint, passed in run.validated_files
+        ],
+        columns=[
+            "run_id",
+            "run_started_at",
+            "suite",
+            "suite_checksum",
+            "data_asset",
+            "size_bytes",
+            "content_sha256",
+            "passed",
+        ],
+    )
     con = connect(db_path, read_only=False)
     try:
         con.execute("begin transaction")
@@ -944,6 +1161,10 @@ def record_results(db_path: Path, run: ValidationRun) -> int:
         con.execute(RESULTS_DDL)
         con.register("validation_outcomes", rows)
         con.execute(f"insert into {RESULTS_TABLE} by name select * from validation_outcomes")
+        # The files' fingerprints go with their results: a later run skips those that passed.
+        con.execute(VALIDATED_FILES_DDL)
+        con.register("validated_files", files)
+        con.execute(f"insert into {VALIDATED_FILES_TABLE} by name select * from validated_files")
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
@@ -966,20 +1187,30 @@ def summarise_run(run: ValidationRun) -> str:
         counts["checks"] += 1
         if not outcome.success:
             counts[f"failed_{outcome.severity}"] += 1
+    # A suite whose files were all skipped has no outcomes and still gets its row.
+    for suite in run.skipped_assets:
+        per_suite.setdefault(suite, Counter())
     rows = [
         (
             suite,
             run.validated_assets[suite],
+            run.skipped_assets[suite],
             counts["checks"],
             counts["failed_error"],
             counts["failed_warning"],
         )
         for suite, counts in sorted(per_suite.items())
     ]
-    parts = [
-        f"Validation run {run.run_id}",
-        render_table(["suite", "assets", "checks", "failed errors", "failed warnings"], rows),
-    ]
+    header = ["suite", "assets", "skipped", "checks", "failed errors", "failed warnings"]
+    parts = [f"Validation run {run.run_id}", render_table(header, rows)]
+    if run.settings:
+        parts.append(f"Thresholds: {run.settings}")
+    skipped = sum(run.skipped_assets.values())
+    if skipped:
+        parts.append(
+            f"{skipped} landed file(s) skipped: they passed before with the same content and "
+            "suite (--all-files validates them again)"
+        )
     failures = sorted(
         run.error_failures + run.warning_failures,
         key=lambda o: (o.severity != "error", o.suite, o.data_asset, o.column or ""),
@@ -1035,7 +1266,12 @@ def run(args: argparse.Namespace) -> int:
     layers = args.layer or list(LAYERS)
     try:
         result = run_validation(
-            raw_dir=raw_dir, db_path=db_path, report_dir=report_dir, layers=layers
+            raw_dir=raw_dir,
+            db_path=db_path,
+            report_dir=report_dir,
+            layers=layers,
+            cli_vars=parse_vars(args.vars) if args.vars else None,
+            all_files=args.all_files,
         )
         if db_path.exists():
             written = record_results(db_path, result)
@@ -1060,9 +1296,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "validate",
         help="run the Great Expectations suites on the landed files and the warehouse",
         description=(
-            "Validate every landed file (raw suites: one row of metrics per file, one GX "
-            "validation per file type) and the staging, mart and audit relations (aggregate "
-            "queries) with the suites of expectations/, write the "
+            "Validate every landed file not validated before (raw suites: one row of "
+            "metrics per file, one GX validation per file type) and the staging, mart and "
+            "audit relations (aggregate queries) with the suites of expectations/, with the "
+            "thresholds the latest dbt run / build ran with, write the "
             "Data Docs report, append the outcomes to audit.dq_validation_results and print "
             "a summary. Exit 1 when an error-level expectation fails (warnings do not "
             "block), 2 when the suites cannot run."
@@ -1082,6 +1319,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         action="append",
         choices=LAYERS,
         help="validate only this layer (repeatable; default: all)",
+    )
+    parser.add_argument(
+        "--vars",
+        metavar="YAML",
+        help=(
+            "dbt vars as `dbt --vars` takes them, e.g. '{omniscore__min_holdout_auc: 0.6}', "
+            "over the --vars of the latest dbt run / build (audit.build_vars), which the "
+            "thresholds follow by default, and dbt_project.yml's defaults"
+        ),
+    )
+    parser.add_argument(
+        "--all-files",
+        action="store_true",
+        help=(
+            "validate every landed file; by default a file that passed before with the same "
+            "path, size, content and suite (audit.dq_validated_files) is skipped"
+        ),
     )
     parser.add_argument(
         "--screenshot",

@@ -24,17 +24,20 @@ from landing import build, generate
 
 from omniscore.cli import main
 from omniscore.validate import (
+    BUILD_VARS_TABLE,
     CHROMIUM,
     MAX_PROFILE_ROWS,
     RESULTS_TABLE,
+    VALIDATED_FILES_TABLE,
     ValidationSetupError,
     chromium_command,
     load_suites,
+    record_results,
     relation_metrics,
     resolve_parameters,
     run_validation,
 )
-from omniscore.warehouse import connect
+from omniscore.warehouse import connect, run_dbt
 
 pytestmark = pytest.mark.dbt
 
@@ -130,12 +133,75 @@ def test_results_are_appended_across_runs(warehouse, clean_run):
 
 
 def validate_layer(
-    db: Path, layer: str, report: Path, capsys, raw: Path | None = None
+    db: Path, layer: str, report: Path, capsys, raw: Path | None = None, *options: str
 ) -> tuple[int, str]:
     """`omniscore validate --layer LAYER` (of ``raw`` for the raw layer): exit code, output."""
     command = ["validate", "--db", str(db), "--layer", layer, "--report-dir", str(report)]
-    code = main(command + (["--raw-dir", str(raw)] if raw else []))
+    code = main(command + (["--raw-dir", str(raw)] if raw else []) + list(options))
     return code, capsys.readouterr().out
+
+
+def raw_assets_of_latest_run(db: Path) -> set[str]:
+    latest = f"run_id = (select max_by(run_id, run_started_at) from {RESULTS_TABLE})"
+    return {
+        str(row["data_asset"])
+        for row in results(db, latest)
+        if str(row["suite"]).startswith("raw.")
+    }
+
+
+def test_files_that_passed_are_skipped_until_they_or_their_suite_change(
+    warehouse, clean_run, capsys, tmp_path
+):
+    db = copy_db(warehouse, "skip")
+    raw = copy_raw(warehouse, "raw-skip")
+    landed = sorted(p.relative_to(raw).as_posix() for p in raw.rglob("*.*"))
+    report = warehouse["root"] / "report-skip"
+    with connect(db) as con:
+        recorded = con.execute(f"select count(*) from {VALIDATED_FILES_TABLE}").fetchone()[0]
+    # The clean run validated the same files (same paths, sizes, contents): all are skipped,
+    # and nothing about them is appended again.
+    assert recorded == len(landed)
+    before = len(results(db))
+    code, output = validate_layer(db, "raw", report, capsys, raw)
+    assert code == 0, output
+    assert f"{len(landed)} landed file(s) skipped" in output
+    assert len(results(db)) == before
+    assert re.search(r"raw\.web_events\s+0\s+\d+\s+0\s", output), output
+
+    # A changed file is validated again, alone; so is a file that failed, on every run.
+    web_file = raw / "web" / "events_2026-01-02.csv"
+    rewrite_csv(web_file, "event_timestamp", lambda i, old: "02/01/2026 10:00")
+    # (an email export delivered again with one more row: its last one, repeated)
+    changed = max((raw / "email").glob("activity_*.csv"), key=lambda p: p.stat().st_size)
+    changed.write_bytes(changed.read_bytes() + changed.read_bytes().splitlines(True)[-1])
+    for attempt in range(2):
+        code, output = validate_layer(db, "raw", report, capsys, raw)
+        assert code == 1 and "web/events_2026-01-02.csv" in output, output
+        expected = {"web/events_2026-01-02.csv"}
+        if attempt == 0:
+            expected.add(changed.relative_to(raw).as_posix())
+        assert raw_assets_of_latest_run(db) == expected
+        assert f"{len(landed) - len(expected)} landed file(s) skipped" in output
+
+    # A changed suite (here a note) validates every file of its type again.
+    expectations = tmp_path / "expectations"
+    shutil.copytree(Path(load_suites()[0].path).parents[1], expectations)
+    suite_file = expectations / "raw" / "social_interactions.json"
+    suite = json.loads(suite_file.read_text())
+    suite["expectations"][0]["meta"]["note"] += " Reviewed."
+    suite_file.write_text(json.dumps(suite, indent=2))
+    run = run_validation(
+        raw_dir=raw, db_path=db, report_dir=report, layers=["raw"], expectations_dir=expectations
+    )
+    record_results(db, run)
+    social = {a for a in landed if a.startswith("social/")}
+    assert social and raw_assets_of_latest_run(db) == social | {"web/events_2026-01-02.csv"}
+
+    # --all-files validates every landed file.
+    code, output = validate_layer(db, "raw", report, capsys, raw, "--all-files")
+    assert code == 1 and "landed file(s) skipped" not in output
+    assert raw_assets_of_latest_run(db) == set(landed)
 
 
 def test_unparseable_timestamps_and_unmapped_email_actions_fail_naming_file_and_column(
@@ -317,10 +383,12 @@ def test_the_scoring_marts_suites_fail_naming_column_and_value(warehouse, capsys
     assert all("marts.customer_scores" in line for line in errors), errors
 
 
-def test_a_live_model_below_the_auc_floor_is_an_error_naming_model_and_split(warehouse, capsys):
-    version = "propensity-20260101-test"
-    metrics = ", ".join(
-        f"('propensity', '{version}', '{split}', '{name}', {value}, date '2025-12-01', "
+AUC_TEST_VERSION = "propensity-20260101-test"
+# A live propensity model whose holdout AUC (0.55) is below the floor (0.7 by default).
+AUC_BELOW_FLOOR = (
+    "insert into marts.model_metrics values "
+    + ", ".join(
+        f"('propensity', '{AUC_TEST_VERSION}', '{split}', '{name}', {value}, date '2025-12-01', "
         f"date '2026-01-01', 500, timestamp '2026-01-04 00:00:00')"
         for split, name, value in [
             ("train", "auc", 0.62),
@@ -331,19 +399,55 @@ def test_a_live_model_below_the_auc_floor_is_an_error_naming_model_and_split(war
             ("holdout", "mean_predicted", 0.1),
             ("holdout", "top_decile_lift", 1.3),
         ]
-    )
-    db = copy_db(
-        warehouse,
-        "auc-floor",
-        f"insert into marts.model_metrics values {metrics}",
-        f"update marts.customer_scores set propensity_model_version = '{version}'",
-    )
+    ),
+    f"update marts.customer_scores set propensity_model_version = '{AUC_TEST_VERSION}'",
+)
+
+
+def test_a_live_model_below_the_auc_floor_is_an_error_naming_model_and_split(warehouse, capsys):
+    db = copy_db(warehouse, "auc-floor", *AUC_BELOW_FLOOR)
     code, output = validate_layer(db, "marts", warehouse["root"] / "report-auc", capsys)
     assert code == 1, output
     errors = failure_lines(output, "error")
     assert len(errors) == 1, errors
     assert "marts.model_metrics" in errors[0] and " auc " in errors[0]
     assert "propensity / holdout" in errors[0] and "0.55" in errors[0]
+
+
+def test_thresholds_follow_the_vars_the_build_ran_with(warehouse, clean_run, capsys):
+    # The fixture's build gave no --vars: the clean run judged with the defaults.
+    assert "the --vars of `dbt build`" in clean_run["output"]
+    db = copy_db(warehouse, "build-vars", *AUC_BELOW_FLOOR)
+    report = warehouse["root"] / "report-build-vars"
+    code, output = validate_layer(db, "marts", report, capsys)
+    assert code == 1 and "0.55" in output, output  # holdout AUC 0.55 < 0.7 (dbt_project.yml)
+
+    # A run with another floor on its command line (here one model: it is the vars of the
+    # latest dbt run or build that count) and the same data: the floor it gave is the one.
+    target = warehouse["db"].parent / f"{warehouse['db'].stem}.dbt-target"
+    ran = run_dbt(
+        ["run", "--select", "dim_channels", "--vars", "{omniscore__min_holdout_auc: 0.5}"],
+        raw_dir=warehouse["raw"],
+        db_path=db,
+        extra_env={"DBT_TARGET_PATH": str(target)},
+    )
+    assert ran.ok, ran.output[-3000:]
+    with connect(db) as con:
+        recorded = con.execute(
+            f"select command, cli_vars from {BUILD_VARS_TABLE} order by run_started_at"
+        ).fetchall()
+    # The fixture's build (no --vars), then this run.
+    assert recorded == [("build", "{}"), ("run", '{"omniscore__min_holdout_auc": 0.5}')]
+    code, output = validate_layer(db, "marts", report, capsys)
+    assert code == 0, output
+    assert '{"omniscore__min_holdout_auc": 0.5}' in output
+
+    # validate's own --vars, in dbt's syntax, go over the build's.
+    command = ["validate", "--db", str(db), "--layer", "marts", "--report-dir", str(report)]
+    assert main([*command, "--vars", "{omniscore__min_holdout_auc: 0.6}"]) == 1
+    errors = failure_lines(capsys.readouterr().out, "error")
+    assert len(errors) == 1 and "propensity / holdout" in errors[0], errors
+    assert main([*command, "--vars", "[0.6]"]) == 2
 
 
 def test_score_drift_warns_above_psi_warn_and_fails_above_psi_error(warehouse, capsys):
@@ -399,6 +503,15 @@ def test_value_sets_come_from_the_seeds_and_thresholds_from_the_vars(tmp_path):
     project = tmp_path / "dbt_project.yml"
     project.write_text("vars:\n  omniscore__min_holdout_auc: 0.8\n")
     assert resolve_parameters(metrics, project_file=project) == {"min_holdout_auc": 0.8}
+    # The --vars a build ran with (or validate's own) are merged over the defaults.
+    overridden = resolve_parameters(
+        metrics, project_file=project, var_overrides={"omniscore__min_holdout_auc": 0.6}
+    )
+    assert overridden == {"min_holdout_auc": 0.6}
+    with pytest.raises(ValidationSetupError, match="given with --vars is 'high'"):
+        resolve_parameters(
+            metrics, project_file=project, var_overrides={"omniscore__min_holdout_auc": "high"}
+        )
     project.write_text("vars:\n  omniscore__min_holdout_auc: high\n")
     with pytest.raises(ValidationSetupError, match="not a number"):
         resolve_parameters(metrics, project_file=project)

@@ -1,0 +1,36 @@
+{#
+    On-run-start, after the settings were checked: records the vars given on the command
+    line of this `dbt run` / `dbt build` (`--vars`, as dbt parsed them) in
+    audit.build_vars, one row per invocation. `omniscore validate` reads the latest row
+    and judges with the same settings the build ran with (dbt_project.yml's defaults with
+    these merged over them), so `dbt build --vars '{omniscore__min_holdout_auc: 0.6}'`
+    followed by a plain `omniscore validate` uses 0.6. Kept in the warehouse, not read
+    from target/run_results.json: target/ is rewritten by every dbt command (a `dbt test`
+    or `dbt docs generate` with other vars) and belongs to the project folder, while a
+    warehouse file may be built from another one. Other commands record nothing.
+#}
+{% macro record_build_vars() %}
+    {%- if not execute or flags.WHICH not in ['run', 'build'] -%}
+        {{ return('select 1') }}
+    {%- endif -%}
+    {%- set relation = api.Relation.create(database=target.database, schema='audit', identifier='build_vars') -%}
+    {%- set cli_vars = tojson(invocation_args_dict.get('vars') or {}, sort_keys=true) -%}
+    {%- do run_query('create schema if not exists ' ~ relation.without_identifier()) -%}
+    {%- set text = dbt.type_string() -%}
+    {%- do run_query(
+        'create table if not exists ' ~ relation ~ ' (invocation_id ' ~ text ~ ' not null, '
+        ~ 'command ' ~ text ~ ' not null, run_started_at ' ~ dbt.type_timestamp() ~ ' not null, '
+        ~ 'cli_vars ' ~ text ~ ' not null)'
+    ) -%}
+    {%- set statement -%}
+        insert into {{ relation }} (invocation_id, command, run_started_at, cli_vars)
+        values (
+            '{{ invocation_id }}',
+            '{{ flags.WHICH }}',
+            cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as {{ dbt.type_timestamp() }}),
+            '{{ cli_vars | replace("'", "''") }}'
+        )
+    {%- endset -%}
+    {%- do run_query(statement) -%}
+    select 1
+{% endmacro %}
