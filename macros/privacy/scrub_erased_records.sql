@@ -3,8 +3,9 @@
     (omniscore.erasure_columns) and may still hold one: models with
     `meta.erasure_tombstones` (the base models) keep a tombstone per record (source_file
     and source_line, `is_erased`, `erased_from`, every other column null), the others lose
-    the rows. Sources declare erasure columns the same way (audit.dq_validation_results,
-    which `omniscore validate` writes).
+    the rows, and a tombstone's `erased_identifier_keys` (hashes its suppression list
+    entries were drawn from during the build) are cleared. Sources declare erasure columns
+    the same way (audit.dq_validation_results, which `omniscore validate` writes).
 
     On-run-end of every `run` and `build` whenever the suppression list has any entry, not
     only in the build that added keys: a build that failed (or was stopped) after adding
@@ -45,11 +46,12 @@
             {%- if relation is not none and not relation.is_view -%}
                 {%- set condition = omniscore.erased_record_condition(node, relation, suppression) -%}
                 {%- set is_tombstoned = (node.config.meta or {}).get('erasure_tombstones') -%}
+                {%- set column_names = adapter.get_columns_in_relation(relation) | map(attribute='name') | list -%}
                 {%- if is_tombstoned -%}
                     {%- set kept = ['source_file', 'source_line', 'is_erased', 'erased_from'] -%}
                     {%- set assignments = [] -%}
-                    {%- for column in adapter.get_columns_in_relation(relation) if column.name not in kept -%}
-                        {%- do assignments.append(adapter.quote(column.name) ~ ' = null') -%}
+                    {%- for column in column_names if column not in kept -%}
+                        {%- do assignments.append(adapter.quote(column) ~ ' = null') -%}
                     {%- endfor -%}
                     {%- set statement -%}
                         update {{ relation }}
@@ -66,6 +68,13 @@
                 {%- endif -%}
                 {%- set result = run_query(statement) -%}
                 {%- set count = result.columns[0].values()[0] if result.columns and result.rows else 0 -%}
+                {%- if is_tombstoned and only is none and 'erased_identifier_keys' in column_names -%}
+                    {# The build is over: the suppression list has taken what it needed. #}
+                    {%- do run_query(
+                        'update ' ~ relation ~ ' set erased_identifier_keys = null'
+                        ~ ' where erased_identifier_keys is not null'
+                    ) -%}
+                {%- endif -%}
                 {%- if count -%}
                     {%- do changed.update({node.name: count}) -%}
                     {%- if is_tombstoned -%}

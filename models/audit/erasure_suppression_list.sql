@@ -10,7 +10,10 @@
     reached_by `erased_person`: an identifier of a person (connected component) the
     request erased; `request`: one the request names (or that its contact's quarantined
     CRM rows give, if the identity graph knows it), also when it reached nobody, unless it
-    is a placeholder or over-linked (it would suppress other people's rows).
+    is a placeholder or over-linked (it would suppress other people's rows);
+    `erased_record`: one first seen beside an erased identifier on a later record of the
+    person (int_erased_record_identifiers) that is in no person of the graph (one that is
+    makes its person erased, listed as `erased_person`), screened the same way.
     No plain identifier is stored. Append-only and `full_refresh: false`: a full refresh
     re-reads the landing folder, and this list is what keeps the erased out of it. The
     base models read it (omniscore.without_erased_records) and the on-run-end hook
@@ -48,6 +51,16 @@ request_identifiers as (
     from {{ ref('int_erasure_identifiers') }}
 ),
 
+{# Identifiers seen beside an erased one on a later (tombstoned) record: hashes only. #}
+record_identifiers as (
+    select
+        request_key,
+        node_key,
+        token_key,
+        identifier_type
+    from {{ ref('int_erased_record_identifiers') }}
+),
+
 screened as (
     select
         node_key,
@@ -72,10 +85,20 @@ requests as (
 
 erasing_requests as (
     select distinct
-        request_identifiers.request_key,
+        reaching.request_key,
         clustered.customer_id
-    from request_identifiers
-    inner join clustered on request_identifiers.node_key = clustered.node_key
+    from (
+        select
+            request_key,
+            node_key
+        from request_identifiers
+        union
+        select
+            request_key,
+            node_key
+        from record_identifiers
+    ) as reaching
+    inner join clustered on reaching.node_key = clustered.node_key
     where clustered.is_erased
 ),
 
@@ -115,6 +138,29 @@ named_identifiers as (
         )
 ),
 
+{# An identifier seen only on an erased person's tombstones is in no person of the graph:
+   it is listed unless the identity graph screened it out (over-linked, a placeholder in
+   the data) or it is a placeholder of the seed (compared by its token key, the
+   lower-case hash the tombstone keeps). One in a person is listed with that person. #}
+blocked_token_keys as (
+    select {{ omniscore.erasure_token_key('identifier_type', 'identifier_value') }} as token_key
+    from blocked_identifiers
+),
+
+record_only_identifiers as (
+    select
+        record_identifiers.request_key,
+        record_identifiers.node_key,
+        record_identifiers.token_key,
+        record_identifiers.identifier_type,
+        'erased_record' as reached_by
+    from record_identifiers
+    left join screened on record_identifiers.node_key = screened.node_key
+    where
+        screened.node_key is null
+        and record_identifiers.token_key not in (select blocked_token_keys.token_key from blocked_token_keys)
+),
+
 reached as (
     select * from erased_person_identifiers
     union all
@@ -137,6 +183,22 @@ keys as (
         identifier_type,
         reached_by
     from reached
+    union all
+    select
+        request_key,
+        node_key as suppressed_key,
+        'identifier' as key_kind,
+        identifier_type,
+        reached_by
+    from record_only_identifiers
+    union all
+    select
+        request_key,
+        token_key as suppressed_key,
+        'token' as key_kind,
+        identifier_type,
+        reached_by
+    from record_only_identifiers
     union all
     select
         request_key,
