@@ -138,15 +138,9 @@ named_identifiers as (
         )
 ),
 
-{# An identifier seen only on an erased person's tombstones is in no person of the graph:
-   it is listed unless the identity graph screened it out (over-linked, a placeholder in
-   the data) or it is a placeholder of the seed (compared by its token key, the
-   lower-case hash the tombstone keeps). One in a person is listed with that person. #}
-blocked_token_keys as (
-    select {{ omniscore.erasure_token_key('identifier_type', 'identifier_value') }} as token_key
-    from blocked_identifiers
-),
-
+{# An identifier seen beside an erased one (placeholders and over-linked values already
+   screened out) that is in a person is listed with that person (erased_person); one seen
+   only on an erased person's tombstones is in no person of the graph, listed by itself. #}
 record_only_identifiers as (
     select
         record_identifiers.request_key,
@@ -156,9 +150,7 @@ record_only_identifiers as (
         'erased_record' as reached_by
     from record_identifiers
     left join screened on record_identifiers.node_key = screened.node_key
-    where
-        screened.node_key is null
-        and record_identifiers.token_key not in (select blocked_token_keys.token_key from blocked_token_keys)
+    where screened.node_key is null
 ),
 
 reached as (

@@ -1302,6 +1302,10 @@ def test_identifiers_first_seen_beside_an_erased_one_are_erased_too(tmp_path):
             "select count(*) from marts.fct_interactions where source_file = ?",
             "web/events_2026-01-05.csv",
         ) == [(1,)]
+        # what the list took is scrubbed, and a placeholder never got there
+        assert rows(con, "select count(*) from intermediate.int_erased_record_identifiers") == [
+            (0,)
+        ]
         for table in ("base_web__events", "base_crm__contacts"):
             assert rows(
                 con,

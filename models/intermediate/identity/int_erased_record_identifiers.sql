@@ -4,8 +4,9 @@
     after the request) that the suppression list does not hold yet. A new cookie logging
     in with an erased contact id, a re-exported contact with a new email: the record says
     they are the erased person's, so they are erased too (int_identifiers_clustered: the
-    person they belong to; audit.erasure_suppression_list: their keys, screened like a
-    request's). Only hashes: the tombstones keep their identifiers' node and token keys
+    person they belong to; audit.erasure_suppression_list: their keys), unless they are
+    placeholders or over-linked (screened as what a request names is). So every row is
+    one the list takes, and the build's scrub deletes them all. Only hashes: the tombstones keep their identifiers' node and token keys
     (omniscore.erased_identifier_keys) until the build's scrub clears them. The request is
     the one whose list entry erased the record. The list is read as the previous build
     left it, without `ref` (the list reads this model), like the base models read it.
@@ -81,6 +82,20 @@ record_keys as (
     ),
 {%- endif %}
 
+{# Screened like what a request names: never a placeholder (of the seed, compared by the
+   lower-case token key the tombstone keeps, or found so by the identity graph) nor an
+   over-linked value. They are other people's too. #}
+screened_out as (
+    select node_key
+    from {{ ref('int_identifiers_screened') }}
+    where not is_linkable
+),
+
+blocked_token_keys as (
+    select {{ omniscore.erasure_token_key('identifier_type', 'identifier_value') }} as token_key
+    from {{ ref('blocked_identifiers') }}
+),
+
 erasing_requests as (
     select distinct
         record_keys.source_file,
@@ -103,7 +118,10 @@ final as (
         on
             record_keys.source_file = erasing_requests.source_file
             and record_keys.source_line = erasing_requests.source_line
-    where record_keys.node_key not in (select suppressed.suppressed_key from suppressed)
+    where
+        record_keys.node_key not in (select suppressed.suppressed_key from suppressed)
+        and record_keys.node_key not in (select screened_out.node_key from screened_out)
+        and record_keys.token_key not in (select blocked_token_keys.token_key from blocked_token_keys)
 )
 
 select * from final
