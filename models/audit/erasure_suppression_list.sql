@@ -17,7 +17,8 @@
     No plain identifier is stored. Append-only and `full_refresh: false`: a full refresh
     re-reads the landing folder, and this list is what keeps the erased out of it. The
     base models read it (omniscore.without_erased_records) and the on-run-end hook
-    omniscore.scrub_erased_records removes what the build that adds a key had read.
+    omniscore.scrub_erased_records removes, at the end of every run while the list has
+    entries, what a build read before its keys were added.
 #}
 
 {{
