@@ -11,12 +11,7 @@
     {%- for column, kind in omniscore.erasure_columns(node) -%}
         {%- if kind == 'raw_text' -%}
             {%- set where = (node.config.meta or {}).get('erasure_text_where') -%}
-            {%- do terms.append(
-                column ~ " in (select tokens.token_text from ("
-                ~ omniscore.record_tokens(relation, column, where)
-                ~ ") as tokens inner join " ~ suppression ~ " as suppressed"
-                ~ " on tokens.token_key = suppressed.suppressed_key where suppressed.key_kind = 'token')"
-            ) -%}
+            {%- do terms.append(omniscore.erased_text_condition(relation, column, suppression, where)) -%}
         {%- elif kind == 'node_key' -%}
             {%- do terms.append(column ~ ' in (' ~ identifier_keys ~ ')') -%}
         {%- elif kind == 'identifier_value' -%}
@@ -34,4 +29,18 @@
     {%- else -%}
         false
     {%- endif -%}
+{%- endmacro %}
+
+{#
+    True for the rows of `relation` whose text `column` (rows matching `where`, when given)
+    has a token in the suppression list (key_kind `token`): the raw_text term of
+    omniscore.erased_record_condition, also used on its own by audit.quarantined_rows.
+#}
+{% macro erased_text_condition(relation, column, suppression, where=none) -%}
+    {{ column }} in (
+        select tokens.token_text
+        from ({{ omniscore.record_tokens(relation, column, where) }}) as tokens
+        inner join {{ suppression }} as suppressed on tokens.token_key = suppressed.suppressed_key
+        where suppressed.key_kind = 'token'
+    )
 {%- endmacro %}

@@ -4,7 +4,8 @@
     int_erasure_identifiers) is an identifier of a person (int_identifiers_clustered). Either the warehouse holds
     nothing about them (a typo, a person never seen), or the identifier is seen but never
     links people (a placeholder or an over-linked value: is_blocked_identifier), in which
-    case someone has to look. Their identifiers are still removed from audit.quarantined_rows.
+    case someone has to look. What they name is in the suppression list unless it is a
+    placeholder or over-linked, so audit.quarantined_rows hides its records.
     A request that erased a person in an earlier build stays matched: its person's rows
     are gone from staging, but audit.erasure_suppression_list records what it erased.
     The identifiers are masked: the people named here asked to be forgotten.

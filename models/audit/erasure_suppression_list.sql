@@ -10,11 +10,15 @@
     reached_by `erased_person`: an identifier of a person (connected component) the
     request erased; `request`: one the request names (or that its contact's quarantined
     CRM rows give, if the identity graph knows it), also when it reached nobody, unless it
-    is a placeholder or over-linked (it would suppress other people's rows).
+    is a placeholder or over-linked (it would suppress other people's rows);
+    `erased_record`: one first seen beside an erased identifier on a later record of the
+    person (int_erased_record_identifiers) that is in no person of the graph (one that is
+    makes its person erased, listed as `erased_person`), screened the same way.
     No plain identifier is stored. Append-only and `full_refresh: false`: a full refresh
     re-reads the landing folder, and this list is what keeps the erased out of it. The
     base models read it (omniscore.without_erased_records) and the on-run-end hook
-    omniscore.scrub_erased_records removes what the build that adds a key had read.
+    omniscore.scrub_erased_records removes, at the end of every run while the list has
+    entries, what a build read before its keys were added.
 #}
 
 {{
@@ -48,6 +52,16 @@ request_identifiers as (
     from {{ ref('int_erasure_identifiers') }}
 ),
 
+{# Identifiers seen beside an erased one on a later (tombstoned) record: hashes only. #}
+record_identifiers as (
+    select
+        request_key,
+        node_key,
+        token_key,
+        identifier_type
+    from {{ ref('int_erased_record_identifiers') }}
+),
+
 screened as (
     select
         node_key,
@@ -72,10 +86,20 @@ requests as (
 
 erasing_requests as (
     select distinct
-        request_identifiers.request_key,
+        reaching.request_key,
         clustered.customer_id
-    from request_identifiers
-    inner join clustered on request_identifiers.node_key = clustered.node_key
+    from (
+        select
+            request_key,
+            node_key
+        from request_identifiers
+        union
+        select
+            request_key,
+            node_key
+        from record_identifiers
+    ) as reaching
+    inner join clustered on reaching.node_key = clustered.node_key
     where clustered.is_erased
 ),
 
@@ -115,6 +139,21 @@ named_identifiers as (
         )
 ),
 
+{# An identifier seen beside an erased one (placeholders and over-linked values already
+   screened out) that is in a person is listed with that person (erased_person); one seen
+   only on an erased person's tombstones is in no person of the graph, listed by itself. #}
+record_only_identifiers as (
+    select
+        record_identifiers.request_key,
+        record_identifiers.node_key,
+        record_identifiers.token_key,
+        record_identifiers.identifier_type,
+        'erased_record' as reached_by
+    from record_identifiers
+    left join screened on record_identifiers.node_key = screened.node_key
+    where screened.node_key is null
+),
+
 reached as (
     select * from erased_person_identifiers
     union all
@@ -137,6 +176,22 @@ keys as (
         identifier_type,
         reached_by
     from reached
+    union all
+    select
+        request_key,
+        node_key as suppressed_key,
+        'identifier' as key_kind,
+        identifier_type,
+        reached_by
+    from record_only_identifiers
+    union all
+    select
+        request_key,
+        token_key as suppressed_key,
+        'token' as key_kind,
+        identifier_type,
+        reached_by
+    from record_only_identifiers
     union all
     select
         request_key,

@@ -51,6 +51,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from omniscore.erasure import ErasureScrubError, scrub_erased_records
 from omniscore.warehouse import (
     DB_HELP,
     PROJECT_DIR,
@@ -1099,7 +1100,9 @@ def _describe_settings(state: WarehouseState, cli_vars: dict[str, Any]) -> str:
 
 
 def record_results(db_path: Path, run: ValidationRun) -> int:
-    """Append the run's outcomes to ``audit.dq_validation_results`` in one transaction."""
+    """Append the run's outcomes to ``audit.dq_validation_results`` in one transaction,
+    then remove those naming an erased person (observed values can list identifiers) with
+    the build's erasure scrub, which reads the table's columns from its source YAML."""
     rows = pd.DataFrame(
         [
             {
@@ -1171,6 +1174,7 @@ def record_results(db_path: Path, run: ValidationRun) -> int:
         raise
     finally:
         con.close()
+    scrub_erased_records(db_path, [RESULTS_TABLE.split(".")[1]])
     return len(rows)
 
 
@@ -1282,7 +1286,7 @@ def run(args: argparse.Namespace) -> int:
         if args.screenshot:
             assert result.report_index is not None
             print(f"Screenshot: {screenshot(result.report_index, Path(args.screenshot))}")
-    except (ValidationSetupError, FileNotFoundError, duckdb.Error) as error:
+    except (ValidationSetupError, FileNotFoundError, duckdb.Error, ErasureScrubError) as error:
         log.error("%s", error)
         return 2
     except subprocess.SubprocessError as error:

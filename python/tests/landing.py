@@ -9,7 +9,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from omniscore.warehouse import run_dbt
+from omniscore.warehouse import DbtResult, run_dbt
 
 
 def generate(
@@ -31,9 +31,11 @@ def generate(
     subprocess.run(command, check=True)
 
 
-def build(raw: Path, db: Path, *args: str) -> None:
-    """`dbt seed` then `dbt build *args` of ``db`` from ``raw``; fails the test with the end
-    of dbt's output when either fails."""
-    for command in (["seed", "--quiet"], ["build", *args]):
-        result = run_dbt(command, raw_dir=raw, db_path=db)
+def build(raw: Path, db: Path, *args: str, command: str = "build") -> DbtResult:
+    """`dbt seed` then `dbt <command> *args` (`build` by default, or `run`) of ``db`` from
+    ``raw``; fails the test with the end of dbt's output when either fails. Returns the
+    second command's result (its output holds the warnings)."""
+    for dbt_command in (["seed", "--quiet"], [command, *args]):
+        result = run_dbt(dbt_command, raw_dir=raw, db_path=db)
         assert result.ok, result.output[-5000:]
+    return result

@@ -62,7 +62,8 @@ def find_values(
     con.executemany("insert into needle_texts values (?)", [[t.lower()] for t in sorted(texts)])
     con.execute("create or replace temp table needle_phones (tail varchar)")
     tails = sorted({digits(p)[-PHONE_TAIL:] for p in phones if len(digits(p)) >= PHONE_TAIL})
-    con.executemany("insert into needle_phones values (?)", [[t] for t in tails])
+    if tails:
+        con.executemany("insert into needle_phones values (?)", [[t] for t in tails])
     found = []
     for schema, table, column in columns:
         if (schema, table) in excepted and excepted[(schema, table)] is None:

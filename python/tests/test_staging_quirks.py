@@ -18,15 +18,16 @@ import hashlib
 import io
 import shutil
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
 import duckdb
 import pytest
+from landing import build
 from leaks import ERASURE_REQUEST_ROWS, find_values, text_columns
 
-from omniscore.validate import RESULTS_DDL, RESULTS_TABLE
+from omniscore.validate import RESULTS_DDL, RESULTS_TABLE, Outcome, ValidationRun, record_results
 from omniscore.warehouse import DbtResult, connect, run_dbt
 
 pytestmark = pytest.mark.dbt
@@ -36,7 +37,6 @@ FIXTURE_RAW = Path(__file__).parent / "fixtures" / "raw"
 # included), the per-file reconciliation and the unfiltered quarantine. Tests are selected
 # only when all their parents are, so later layers' tests do not run on missing tables.
 BUILD = [
-    "build",
     "--select",
     "staging",
     "file_reconciliation",
@@ -108,23 +108,11 @@ EXPECTED_QUARANTINE = {
 }
 
 
-def build(raw: Path, work: Path, *commands: list[str]) -> DbtResult:
-    """Seed and run ``commands`` on ``raw`` into ``work/warehouse.duckdb`` (dbt's target
-    and log folders go beside it, see ``run_dbt``). Returns the last result."""
-    db = work / "warehouse.duckdb"
-    result = run_dbt(["seed", "--quiet"], raw_dir=raw, db_path=db)
-    assert result.ok, result.output[-5000:]
-    for command in commands:
-        result = run_dbt(command, raw_dir=raw, db_path=db)
-    return result
-
-
 @pytest.fixture(scope="module")
 def build_result(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, DbtResult]:
     """The fixture folder built once; the build must succeed (warnings allowed)."""
     work = tmp_path_factory.mktemp("staging_quirks")
-    result = build(FIXTURE_RAW, work, BUILD)
-    assert result.ok, result.output[-5000:]
+    result = build(FIXTURE_RAW, work / "warehouse.duckdb", *BUILD)
     return work / "warehouse.duckdb", result
 
 
@@ -149,8 +137,7 @@ def variant(tmp_path_factory: pytest.TempPathFactory) -> Path:
     header = (raw / "pos" / "transactions_2026-01-02.csv").read_text().splitlines()[0]
     (raw / "pos" / "transactions_2026-01-03.csv").write_text(header + "\n")
     (raw / "crm" / "erasure_requests_2026-01-03.csv").write_text("")
-    result = build(raw, work, BUILD)
-    assert result.ok, result.output[-5000:]
+    build(raw, work / "warehouse.duckdb", *BUILD)
     return work / "warehouse.duckdb"
 
 
@@ -786,8 +773,7 @@ def test_unexpected_enumeration_values_are_staged_and_named_in_warnings(build_re
 def test_bad_values_do_not_stop_the_full_build(tmp_path):
     """The whole project (identity, marts, audit) builds on the fixture with its bad store,
     quantities, timestamps and unexpected values: they are quarantined or warned about."""
-    result = build(FIXTURE_RAW, tmp_path, ["build"])
-    assert result.ok, result.output[-5000:]
+    result = build(FIXTURE_RAW, tmp_path / "warehouse.duckdb")
     assert "WARN 1 accepted_values_dim_customers_lifecycle_stage" in result.output
     with connect(tmp_path / "warehouse.duckdb") as built:
         pos_facts = one(
@@ -803,7 +789,7 @@ SUPPORT_HEADER = (
     "ticket_id,created_at,updated_at,solved_at,requester_email,requester_phone,via_channel,"
     "subject,status,priority,satisfaction_rating,tags\n"
 )
-FACT_BUILD = ["build", "--select", "+fct_interactions", "--indirect-selection", "cautious"]
+FACT_BUILD = ["--select", "+fct_interactions", "--indirect-selection", "cautious"]
 
 
 def facts(db: Path) -> list[tuple]:
@@ -833,8 +819,7 @@ def test_reopened_ticket_loses_its_solved_interaction_incrementally(tmp_path):
     incremental, full = tmp_path / "incremental", tmp_path / "full"
     incremental.mkdir()
     full.mkdir()
-    result = build(raw, incremental, FACT_BUILD)
-    assert result.ok, result.output[-5000:]
+    build(raw, incremental / "warehouse.duckdb", *FACT_BUILD)
     assert support_facts(incremental / "warehouse.duckdb") == {
         ("ticket_created", "support/tickets_2026-01-02.csv"),
         ("ticket_solved", "support/tickets_2026-01-02.csv"),
@@ -845,14 +830,12 @@ def test_reopened_ticket_loses_its_solved_interaction_incrementally(tmp_path):
         "jane.doe@example.com,(415) 555-0101,email,Where is my order?,open,normal,offered,"
         "late_delivery\n"
     )
-    result = build(raw, incremental, FACT_BUILD)
-    assert result.ok, result.output[-5000:]
+    build(raw, incremental / "warehouse.duckdb", *FACT_BUILD)
     assert support_facts(incremental / "warehouse.duckdb") == {
         ("ticket_created", "support/tickets_2026-01-03.csv"),
     }
 
-    result = build(raw, full, [*FACT_BUILD, "--full-refresh"])
-    assert result.ok, result.output[-5000:]
+    build(raw, full / "warehouse.duckdb", *FACT_BUILD, "--full-refresh")
     assert facts(incremental / "warehouse.duckdb") == facts(full / "warehouse.duckdb")
 
 
@@ -882,8 +865,7 @@ def full_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The fixture folder built through marts and audit (models only: the staging tests
     above check the data tests)."""
     work = tmp_path_factory.mktemp("erasure_full")
-    result = build(FIXTURE_RAW, work, ["run"])
-    assert result.ok, result.output[-5000:]
+    build(FIXTURE_RAW, work / "warehouse.duckdb", command="run")
     return work / "warehouse.duckdb"
 
 
@@ -1029,6 +1011,72 @@ def test_identity_merges_of_an_erased_person_go_with_their_whole_chain(full_buil
         ]
 
 
+RESTORED_WEB = "web/events_restored.csv"
+RESTORED_EMAIL = "email/activity_restored.csv"
+
+
+def test_the_scrub_removes_what_an_older_state_left_in_a_run_that_adds_no_key(full_build, tmp_path):
+    """A build that failed after adding suppression keys, or a table restored from an older
+    state, leaves an erased person's rows behind: here a staged web event of C002 and a
+    quarantined email record of Mo. A later run that erases nobody new (it adds no key)
+    still scrubs them, and a second run finds nothing left (the scrub is idempotent)."""
+    db = tmp_path / "warehouse.duckdb"
+    shutil.copy(full_build, db)
+    with connect(db, read_only=False) as con:
+        listed = rows(con, "select * from audit.erasure_suppression_list order by all")
+        con.execute(
+            "insert into staging.base_web__events (source_file, source_line, event_id, "
+            "contact_id, is_erased) values "
+            "(?, 2, 'W90', 'C002', false), (?, 3, 'W91', 'C500', false)",
+            [RESTORED_WEB, RESTORED_WEB],
+        )
+        con.execute(
+            "insert into audit.quarantined_rows (quarantine_id, channel, source_file, "
+            "source_line, raw_record, reason) values "
+            "('q90', 'email', ?, 2, 'MO@example.com,CMP1,Spring,open,not-a-time,,', "
+            "'invalid_timestamp')",
+            [RESTORED_EMAIL],
+        )
+    select = ["run", "--select", "dim_channels"]
+    result = run_dbt(select, raw_dir=FIXTURE_RAW, db_path=db)
+    assert result.ok, result.output[-5000:]
+    assert "base_web__events: 1 rows, quarantined_rows: 1 rows" in result.output
+    with connect(db) as con:
+        assert rows(
+            con,
+            "select source_line, event_id, contact_id, is_erased, erased_from "
+            "from staging.base_web__events where source_file = ? order by 1",
+            RESTORED_WEB,
+        ) == [(2, None, None, True, "staged"), (3, "W91", "C500", False, None)]
+        assert rows(
+            con, "select count(*) from audit.quarantined_rows where source_file = ?", RESTORED_EMAIL
+        ) == [(0,)]
+        assert rows(con, "select * from audit.erasure_suppression_list order by all") == listed
+    result = run_dbt(select, raw_dir=FIXTURE_RAW, db_path=db)
+    assert result.ok, result.output[-5000:]
+    assert "nothing left to remove" in result.output
+
+
+def test_validate_keeps_no_result_naming_an_erased_person(full_build, tmp_path):
+    """`omniscore validate` appends its outcomes, then the erasure scrub of
+    dq_validation_results removes those whose observed values name an erased person (Mo's
+    email, in another case); the others stay."""
+    db = tmp_path / "warehouse.duckdb"
+    shutil.copy(full_build, db)
+    observed = ['{"unexpected_values": ["MO@Example.com", "x"]}', '{"unexpected_values": ["y"]}']
+    run = ValidationRun(
+        run_id="v1",
+        started_at=datetime.now(UTC),
+        outcomes=[
+            Outcome("suite", "asset", "expect_x", "email", "error", False, value, "")
+            for value in observed
+        ],
+    )
+    assert record_results(db, run) == 2
+    with connect(db) as con:
+        assert rows(con, f"select observed_value from {RESULTS_TABLE}") == [(observed[1],)]
+
+
 def test_erasure_reaches_identifiers_known_only_from_a_quarantined_crm_row(tmp_path):
     """C007's only CRM row is quarantined (dates before the business started), so nothing
     staged links C007 to past@example.com. An email to that address makes an email-only
@@ -1043,8 +1091,7 @@ def test_erasure_reaches_identifiers_known_only_from_a_quarantined_crm_row(tmp_p
     (raw / "crm" / "erasure_requests_2026-01-03.csv").write_text(
         "request_id,contact_id,email,requested_at\nE9,C007,,2026-01-03T00:00:00Z\n"
     )
-    result = build(raw, tmp_path, ["run"])
-    assert result.ok, result.output[-5000:]
+    build(raw, tmp_path / "warehouse.duckdb", command="run")
     with connect(tmp_path / "warehouse.duckdb") as con:
         # The quarantined row is C007's: a tombstone now, counted as what it was.
         assert one(
@@ -1143,8 +1190,7 @@ def test_an_erased_person_is_in_no_table_and_a_full_refresh_does_not_bring_them_
             "('v1', now(), 's', 'a', 'e', 'error', false, ?)",
             ['{"unexpected_values": ["Mo@Example.com", "x"]}', '{"unexpected_values": ["y"]}'],
         )
-    result = build(raw, work, ["build"])
-    assert result.ok, result.output[-5000:]
+    build(raw, db)
     assert erased_person_leaks(db) == []
     with connect(db) as con:
         assert rows(con, f"select observed_value from {RESULTS_TABLE}") == [
@@ -1173,10 +1219,111 @@ def test_an_erased_person_is_in_no_table_and_a_full_refresh_does_not_bring_them_
         WEB_HEADER + "W60,1767261720000000,page_view,ck-john,,https://shop.example.com/,"
         ",,,,,,mobile,GB\n"
     )
-    result = build(raw, work, ["build", "--full-refresh"])
-    assert result.ok, result.output[-5000:]
+    build(raw, db, "--full-refresh")
     assert erased_person_leaks(db) == []
     assert suppression_list(db) == listed
     counts = reconciliation(db, raw)
     assert counts["web/events_2026-01-04.csv"] == (1, 0, 0, 0, 1)
     assert counts["web/events_2026-01-03.csv"] == (3, 1, 0, 0, 2)
+
+
+def test_identifiers_first_seen_beside_an_erased_one_are_erased_too(tmp_path):
+    """After John and Mo are erased, a later file has W70 (a new cookie ck-new that logs in
+    with the erased C002), W71 (ck-new alone), W73 (C002 with ck-only, seen nowhere else)
+    and W74 (C002 with the placeholder cookie `anonymous`). W70, W73 and W74 are
+    tombstones; ck-new and ck-only join the suppression list under John's request (ck-new
+    with the person W71 made of it, W71 a tombstone by the build's end), the placeholder
+    does not; no table keeps their keys. A full refresh with one more ck-new record
+    tombstones it on read. In the first build a request naming only the placeholder
+    test@test.com hides no quarantined record carrying it (it is not in the list)."""
+    raw, work = tmp_path / "raw", tmp_path / "work"
+    shutil.copytree(FIXTURE_RAW, raw)
+    work.mkdir()
+    db = work / "warehouse.duckdb"
+    (raw / "crm" / "erasure_requests_2026-01-03.csv").write_text(
+        "request_id,contact_id,email,requested_at\nE20,,test@test.com,2026-01-03T00:00:00Z\n"
+    )
+    (raw / "email" / "activity_2026-01-03.csv").write_text(
+        "email,campaign_id,campaign_name,action,timestamp,url,bounce_type\n"
+        "test@test.com,CMP9,Spring,open,not-a-time,,\n"
+    )
+    build(raw, db, command="run")
+    with connect(db) as con:
+        assert rows(
+            con,
+            "select source_line, reason from audit.quarantined_rows where source_file = ?",
+            "email/activity_2026-01-03.csv",
+        ) == [(2, "invalid_timestamp")]
+        listed = {
+            key for (key,) in rows(con, "select suppressed_key from audit.erasure_suppression_list")
+        }
+        assert md5("email:test@test.com") not in listed
+
+    (raw / "web" / "events_2026-01-05.csv").write_text(
+        WEB_HEADER
+        + "".join(
+            f"{event_id},1767261720000000,page_view,{cookie},{contact},https://shop.example.com/,"
+            ",,,,,,mobile,GB\n"
+            for event_id, cookie, contact in (
+                ("W70", "ck-new", "C002"),
+                ("W71", "ck-new", ""),
+                ("W72", "ck-keep", ""),
+                ("W73", "ck-only", "C002"),
+                ("W74", "anonymous", "C002"),
+            )
+        )
+    )
+    build(raw, db, command="run")
+    new_keys = {md5("cookie:ck-new"), md5("cookie:ck-only")}
+    with connect(db) as con:
+        assert rows(
+            con,
+            "select source_line, is_erased from staging.base_web__events "
+            "where source_file = 'web/events_2026-01-05.csv' order by 1",
+        ) == [(2, True), (3, True), (4, False), (5, True), (6, True)]
+        listed = rows(
+            con,
+            "select suppressed_key, reached_by, request_id from audit.erasure_suppression_list "
+            "where key_kind = 'identifier' and identifier_type = 'cookie'",
+        )
+        found = {
+            (key, reached_by, request) for key, reached_by, request in listed if key in new_keys
+        }
+        # John and Mo's two requests (E3 and one without request_id) erased the same person
+        assert {(key, reached_by) for key, reached_by, _ in found} == {
+            (md5("cookie:ck-new"), "erased_person"),
+            (md5("cookie:ck-only"), "erased_record"),
+        }
+        assert {key for key, _, request in found if request == "E3"} == new_keys
+        assert md5("cookie:anonymous") not in {key for key, _, _ in listed}
+        assert md5("cookie:ck-keep") not in {key for key, _, _ in listed}
+        assert rows(
+            con,
+            "select count(*) from marts.fct_interactions where source_file = ?",
+            "web/events_2026-01-05.csv",
+        ) == [(1,)]
+        # what the list took is scrubbed, and a placeholder never got there
+        assert rows(con, "select count(*) from intermediate.int_erased_record_identifiers") == [
+            (0,)
+        ]
+        for table in ("base_web__events", "base_crm__contacts"):
+            assert rows(
+                con,
+                f"select count(*) from staging.{table} where erased_identifier_keys is not null",
+            ) == [(0,)]
+    texts = {"ck-new", "ck-only", *new_keys, *(md5(f"customer:{key}") for key in new_keys)}
+    with connect(db) as con:
+        assert find_values(con, text_columns(con), texts, set(), ERASURE_REQUEST_ROWS) == []
+
+    (raw / "web" / "events_2026-01-06.csv").write_text(
+        WEB_HEADER + "W80,1767261720000000,page_view,ck-new,,https://shop.example.com/,"
+        ",,,,,,mobile,GB\n"
+    )
+    build(raw, db, "--full-refresh", command="run")
+    with connect(db) as con:
+        assert rows(
+            con,
+            "select is_erased, erased_from from staging.base_web__events "
+            "where source_file = 'web/events_2026-01-06.csv'",
+        ) == [(True, "staged")]
+        assert find_values(con, text_columns(con), texts, set(), ERASURE_REQUEST_ROWS) == []

@@ -3,9 +3,11 @@
     contact id and email the request names and, when a named contact's CRM rows were
     quarantined (a field too many, a bad date), every identifier on those rows. Such a
     row was never staged, so nothing else links the contact id to the email or phone it
-    gives, yet the row says they are the same person's. The one list that
-    int_identifiers_clustered (who is erased), audit.quarantined_rows (which records to
-    hide) and audit.erasure_requests_unmatched (which requests erased nobody) read.
+    gives, yet the row says they are the same person's. Read by
+    int_identifiers_clustered (who is erased), audit.erasure_suppression_list (which
+    screens out placeholders and over-linked values: the list is the one definition of
+    what is erased, which every other model and the scrub read) and
+    audit.erasure_requests_unmatched (which requests erased nobody).
 #}
 
 with

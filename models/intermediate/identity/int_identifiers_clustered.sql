@@ -10,7 +10,9 @@
 
     A person named in an erasure request (by contact id or email) is flagged here so the
     layers the business queries can drop everything linked to them (int_erasure_identifiers
-    also counts the identifiers on a named contact's quarantined CRM rows).
+    also counts the identifiers on a named contact's quarantined CRM rows), and so is the
+    person of an identifier first seen on an erased person's later record
+    (int_erased_record_identifiers: a new cookie beside the erased contact id).
 #}
 
 with
@@ -33,9 +35,14 @@ links as (
     from {{ ref('int_identifier_links_paired') }}
 ),
 
+{# What requests reach, and what an erased person's later records show beside an erased
+   identifier (int_erased_record_identifiers). #}
 erasure_identifiers as (
     select node_key
     from {{ ref('int_erasure_identifiers') }}
+    union
+    select node_key
+    from {{ ref('int_erased_record_identifiers') }}
 ),
 
 linkable_links as ( -- noqa: ST03
