@@ -2,8 +2,8 @@
     The last step of every base model: `select` of the model's rows from `relation` (its
     final CTE), plus `is_erased` and `erased_from`. A record of an erased person (a
     declared identifier column or raw-text token in the suppression list,
-    omniscore.erased_record_condition) becomes a tombstone: its source_file and
-    source_line stay, so the file still reconciles (audit.file_reconciliation counts it as
+    omniscore.erased_record_condition) becomes a tombstone: its source_file,
+    source_line and line_count stay, so the file still reconciles (audit.file_reconciliation counts it as
     erased), `erased_from` says what it would have been (`staged`, `duplicate`, or its
     quarantine reason; the generator's counts still compare) and every other column is
     null. So re-reading the landing folder (`--full-refresh`, a re-delivered file, a late
@@ -30,7 +30,7 @@
 
 {# Spark SQL has no UNION BY NAME: the tombstones list the model's documented columns. #}
 {% macro default__without_erased_records(relation, condition) -%}
-    {%- set kept = ['source_file', 'source_line'] -%}
+    {%- set kept = ['source_file', 'source_line', 'line_count'] -%}
     {%- set columns = (model.columns or {}).keys() | reject('in', ['is_erased', 'erased_from']) | list -%}
     {%- if 'source_file' not in columns or 'source_line' not in columns -%}
         {{ exceptions.raise_compiler_error(model.name ~ ': every column must be documented to write tombstones') }}
@@ -66,6 +66,7 @@
     select
         source_file,
         source_line,
+        line_count,
         true as is_erased,
         {{ omniscore.erased_record_status() }} as erased_from
     from {{ relation }}
