@@ -28,6 +28,10 @@
     {%- endset -%}
     {%- set delimiter_names = {',': "comma (,)", ';': "semicolon (;)", '\t': "tab", '|': "pipe (|)"} -%}
     {%- set other_delimiters = delimiter_names.keys() | reject('equalto', delimiter) | list -%}
+    {%- set literals = [] -%}
+    {%- for column in columns -%}
+        {%- do literals.append("'" ~ column ~ "'") -%}
+    {%- endfor -%}
     select
         source_file,
         {%- for column in carry %}
@@ -68,14 +72,7 @@
             end as missing_columns,
             case
                 {%- for other in other_delimiters %}
-                when
-                    {%- for column in columns %}
-                    {{ omniscore.list_index_of(omniscore.split_csv_fields(
-                        omniscore.regexp_replace_all(
-                            "lower(trim(" ~ dbt.replace(header_line, "'\"'", "''") ~ "))", " *[" ~ other ~ "] *", other
-                        ), other
-                    ), "'" ~ column ~ "'") }} is not null{{ " and" if not loop.last }}
-                    {%- endfor %}
+                when {{ omniscore.list_contains_all('header_fields_' ~ loop.index, literals) }}
                     then '{{ delimiter_names[other] }}'
                 {%- endfor %}
             end as found_delimiter
@@ -104,6 +101,13 @@
                             "lower(trim(" ~ dbt.replace(header_line, "'\"'", "''") ~ "))", " *[" ~ delimiter ~ "] *", delimiter
                         ), delimiter
                     ) }} as header_fields,
+                    {%- for other in other_delimiters %}
+                    {{ omniscore.split_csv_fields(
+                        omniscore.regexp_replace_all(
+                            "lower(trim(" ~ dbt.replace(header_line, "'\"'", "''") ~ "))", " *[" ~ other ~ "] *", other
+                        ), other
+                    ) }} as header_fields_{{ loop.index }},
+                    {%- endfor %}
                     coalesce(trim({{ header_line }}) = '', true) as is_headerless
                 from {{ relation }}
             ) as headers
