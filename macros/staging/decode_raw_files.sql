@@ -31,36 +31,29 @@
     whose escaped text casts back to bytes that do not decode is the first bad one.
 #}
 {% macro duckdb__decode_raw_files(relation) -%}
+    {%- set escaped_lines = "string_split(cast(raw_content as varchar), chr(92) || 'x0A')" %}
     select
         filename,
-        content,
-        case when content is null then 'not_utf8' end as set_aside_reason,
+        text_content as content,
+        case when text_content is null then 'not_utf8' end as set_aside_reason,
         case
-            when content is null
+            when text_content is null
                 then 'not UTF-8 from line '
-                || list_position(list_transform(escaped_lines, lambda line: try(decode(cast(line as blob))) is null), true)
+                || list_position(list_transform({{ escaped_lines }}, lambda line: try(decode(cast(line as blob))) is null), true)
                 || ' (another encoding such as Latin-1?): re-export the file as UTF-8'
         end as set_aside_detail,
         case
-            when content is null
-                then len(list_filter(escaped_lines, lambda line: line not in ('', '\x0D')))
+            when text_content is null
+                then len(list_filter({{ escaped_lines }}, lambda line: line not in ('', '\x0D')))
         end as set_aside_lines
     from (
         select
             filename,
-            text_content as content,
+            content as raw_content,
             case
-                when text_content is null then string_split(cast(raw_content as varchar), '\x0A')
-            end as escaped_lines
-        from (
-            select
-                filename,
-                content as raw_content,
-                case
-                    when typeof(content) = 'BLOB' then try(decode(cast(content as blob)))
-                    else cast(content as varchar)
-                end as text_content
-            from {{ relation }}
-        ) as typed
-    ) as decoded
+                when typeof(content) = 'BLOB' then try(decode(cast(content as blob)))
+                else cast(content as varchar)
+            end as text_content
+        from {{ relation }}
+    ) as typed
 {%- endmacro %}

@@ -32,85 +32,74 @@
     {%- for column in columns -%}
         {%- do literals.append("'" ~ column ~ "'") -%}
     {%- endfor -%}
+    {%- set is_missing = "not is_headerless and not " ~ omniscore.list_contains_all('header_fields', literals) -%}
+    {%- set found_delimiter -%}
+        case
+            {%- for other in other_delimiters %}
+            when {{ omniscore.list_contains_all('header_fields_' ~ loop.index, literals) }} then '{{ delimiter_names[other] }}'
+            {%- endfor %}
+        end
+    {%- endset -%}
+    {%- set missing_columns -%}
+        concat_ws(
+            ', '
+            {%- for column in columns %},
+            case when {{ omniscore.list_index_of('header_fields', "'" ~ column ~ "'") }} is null then '''{{ column }}''' end
+            {%- endfor %}
+        )
+    {%- endset -%}
+    {#- One level of nesting, as before: sqlfluff gives up on deeper selects in a base model. -#}
     select
         source_file,
         {%- for column in carry %}
         {{ column }},
         {%- endfor %}
-        column_count,
+        {{ omniscore.list_length('header_fields') }} as column_count,
         {%- for column in columns %}
-        {{ column }}__position,
+        case
+            when not is_headerless
+                then {{ omniscore.list_index_of('header_fields', "'" ~ column ~ "'") }}
+        end as {{ column }}__position,
         {%- endfor %}
         case
             when set_aside_reason is not null then set_aside_reason
-            when missing_columns != '' and found_delimiter is not null then 'wrong_delimiter'
-            when missing_columns != '' then 'missing_required_column'
+            when {{ is_missing }} and {{ found_delimiter }} is not null then 'wrong_delimiter'
+            when {{ is_missing }} then 'missing_required_column'
         end as set_aside_reason,
         case
             when set_aside_reason is not null then set_aside_detail
-            when missing_columns != '' and found_delimiter is not null
-                then 'the header is split by ' || found_delimiter || ', not by {{ delimiter_names[delimiter] }}'
-                || ' (required column ' || {{ dbt.split_part('missing_columns', "', '", 1) }} || ' not found)'
-            when missing_columns != '' then 'required column ' || missing_columns || ' is missing'
+            when {{ is_missing }} and {{ found_delimiter }} is not null
+                then 'the header is split by ' || {{ found_delimiter }} || ', not by {{ delimiter_names[delimiter] }}'
+                || ' (required column ' || {{ dbt.split_part(missing_columns, "', '", 1) }} || ' not found)'
+            when {{ is_missing }} then 'required column ' || {{ missing_columns }} || ' is missing'
         end as set_aside_detail,
         case
             when set_aside_reason is not null then set_aside_lines
-            when missing_columns != '' then {{ omniscore.count_nonblank_lines('content') }}
+            when {{ is_missing }} then {{ omniscore.count_nonblank_lines('content') }}
         end as set_aside_lines
     from (
         select
-            *,
-            case
-                when not is_headerless
-                    then concat_ws(
-                        ', '
-                        {%- for column in columns %},
-                        case when {{ column }}__position is null then '''{{ column }}''' end
-                        {%- endfor %}
-                    )
-                else ''
-            end as missing_columns,
-            case
-                {%- for other in other_delimiters %}
-                when {{ omniscore.list_contains_all('header_fields_' ~ loop.index, literals) }}
-                    then '{{ delimiter_names[other] }}'
-                {%- endfor %}
-            end as found_delimiter
-        from (
-            select
-                *,
-                {{ omniscore.list_length('header_fields') }} as column_count,
-                {%- for column in columns %}
-                case
-                    when not is_headerless
-                        then {{ omniscore.list_index_of('header_fields', "'" ~ column ~ "'") }}
-                end as {{ column }}__position{{ "," if not loop.last }}
-                {%- endfor %}
-            from (
-                select
-                    {{ omniscore.raw_file_path('filename') }} as source_file,
-                    {%- for column in carry if column != 'content' %}
-                    {{ column }},
-                    {%- endfor %}
-                    content,
-                    set_aside_reason,
-                    set_aside_detail,
-                    set_aside_lines,
-                    {{ omniscore.split_csv_fields(
-                        omniscore.regexp_replace_all(
-                            "lower(trim(" ~ dbt.replace(header_line, "'\"'", "''") ~ "))", " *[" ~ delimiter ~ "] *", delimiter
-                        ), delimiter
-                    ) }} as header_fields,
-                    {%- for other in other_delimiters %}
-                    {{ omniscore.split_csv_fields(
-                        omniscore.regexp_replace_all(
-                            "lower(trim(" ~ dbt.replace(header_line, "'\"'", "''") ~ "))", " *[" ~ other ~ "] *", other
-                        ), other
-                    ) }} as header_fields_{{ loop.index }},
-                    {%- endfor %}
-                    coalesce(trim({{ header_line }}) = '', true) as is_headerless
-                from {{ relation }}
-            ) as headers
-        ) as positions
-    ) as checked
+            {{ omniscore.raw_file_path('filename') }} as source_file,
+            {%- for column in carry if column != 'content' %}
+            {{ column }},
+            {%- endfor %}
+            content,
+            set_aside_reason,
+            set_aside_detail,
+            set_aside_lines,
+            {{ omniscore.split_csv_fields(
+                omniscore.regexp_replace_all(
+                    "lower(trim(" ~ dbt.replace(header_line, "'\"'", "''") ~ "))", " *[" ~ delimiter ~ "] *", delimiter
+                ), delimiter
+            ) }} as header_fields,
+            {%- for other in other_delimiters %}
+            {{ omniscore.split_csv_fields(
+                omniscore.regexp_replace_all(
+                    "lower(trim(" ~ dbt.replace(header_line, "'\"'", "''") ~ "))", " *[" ~ other ~ "] *", other
+                ), other
+            ) }} as header_fields_{{ loop.index }},
+            {%- endfor %}
+            coalesce(trim({{ header_line }}) = '', true) as is_headerless
+        from {{ relation }}
+    ) as headers
 {%- endmacro %}

@@ -104,6 +104,8 @@ reconciled as (
     select
         landed_files.channel,
         landed_files.source_file,
+        record_counts.set_aside_reason,
+        record_counts.set_aside_detail,
         coalesce(record_counts.raw_rows, 0) as raw_rows,
         coalesce(staged_counts.staged_rows, 0) as staged_rows,
         coalesce(record_counts.duplicate_rows, 0) as duplicate_rows,
@@ -114,8 +116,6 @@ reconciled as (
         coalesce(record_counts.duplicate_lines, 0) as duplicate_lines,
         coalesce(record_counts.quarantined_lines, 0) as quarantined_lines,
         coalesce(record_counts.erased_lines, 0) as erased_lines,
-        record_counts.set_aside_reason,
-        record_counts.set_aside_detail,
         coalesce(record_counts.set_aside_lines, 0) as set_aside_lines
     from landed_files
     left join record_counts
