@@ -28,6 +28,7 @@
 
     {%- for name, minimum in [
         ('omniscore__future_tolerance_hours', 0),
+        ('omniscore__max_quoted_field_lines', 2),
         ('omniscore__identifier_max_persons', 2),
         ('omniscore__lookback_days', 0),
         ('omniscore__clv_holdout_days', 1),

@@ -2,13 +2,13 @@
     The last step of every base model: `select` of the model's rows from `relation` (its
     final CTE), plus `is_erased` and `erased_from`. A record of an erased person (a
     declared identifier column or raw-text token in the suppression list,
-    omniscore.erased_record_condition) becomes a tombstone: its source_file and
-    source_line stay, so the file still reconciles (audit.file_reconciliation counts it as
-    erased), `erased_from` says what it would have been (`staged`, `duplicate`, or its
+    omniscore.erased_record_condition) becomes a tombstone: its source_file, source_line
+    and line_count stay, so the file still reconciles (audit.file_reconciliation counts it
+    as erased), `erased_from` says what it would have been (`staged`, `duplicate`, or its
     quarantine reason; the generator's counts still compare), `erased_identifier_keys`
     holds its identifiers' hashes until the build's scrub (omniscore.erased_identifier_keys)
-    and every other column is null. So re-reading the landing folder (`--full-refresh`, a re-delivered file, a late
-    file) never brings an erased person back. Before the list exists, nothing is erased.
+    and every other column is null. So re-reading the landing folder (`--full-refresh`, a
+    re-delivered file, a late file) never brings an erased person back. Before the list exists, nothing is erased.
 #}
 {% macro without_erased_records(relation) -%}
     {%- set suppression = omniscore.erasure_suppression_relation() -%}
@@ -57,7 +57,7 @@
 
 {# Spark SQL has no UNION BY NAME: the tombstones list the model's documented columns. #}
 {% macro default__without_erased_records(relation, condition) -%}
-    {%- set kept = ['source_file', 'source_line'] -%}
+    {%- set kept = ['source_file', 'source_line', 'line_count'] -%}
     {%- set added = ['is_erased', 'erased_from', 'erased_identifier_keys'] -%}
     {%- set columns = (model.columns or {}).keys() | reject('in', added) | list -%}
     {%- if 'source_file' not in columns or 'source_line' not in columns -%}
@@ -97,6 +97,7 @@
     select
         source_file,
         source_line,
+        line_count,
         true as is_erased,
         {{ omniscore.erased_record_status() }} as erased_from,
         {{ omniscore.erased_identifier_keys(model) }} as erased_identifier_keys

@@ -3,7 +3,11 @@
     quarantined or repeated): how many data records the record reader found in it, and
     how each was accounted for. Every record is exactly one of staged (a row of a stg_
     model), a dropped repeat of a staged row, quarantined, or erased (a tombstone of an
-    erased person's record); is_reconciled says the four add up to raw_rows.
+    erased person's record). The same accounting in lines (raw_lines: the file's non-blank
+    data lines, a multi-line record counting each of its lines, so a stray quote that had
+    swallowed lines would show) adds set-aside lines: a file that could not be read as a
+    whole (set_aside_reason: not_utf8, wrong_delimiter, missing_required_column) has no
+    records, and all its lines are set aside. is_reconciled says both add up.
     raw_rows, duplicate_rows, quarantined_rows and erased_rows count the base models (one
     row per record read); staged_rows counts the stg_ views themselves (stores: its base
     model's kept rows, as stg_pos__stores carries no file lineage).
@@ -41,15 +45,32 @@ landed_files as (
     {%- endfor %}
 ),
 
+{#- A file set aside whole is one row of its base model with one of these reasons. -#}
+{%- set set_aside_reasons = "('not_utf8', 'wrong_delimiter', 'missing_required_column')" %}
+
 record_counts as (
     {%- for channel, table, base_model, stg_model in entities %}
         select
             source_file,
-            count(*) as raw_rows,
+            sum(case when is_set_aside then 0 else 1 end) as raw_rows,
             sum(case when duplicate_rank > 1 then 1 else 0 end) as duplicate_rows,
-            sum(case when quarantine_reason is not null then 1 else 0 end) as quarantined_rows,
-            sum(case when is_erased then 1 else 0 end) as erased_rows
-        from {{ ref(base_model) }}
+            sum(case when quarantine_reason is not null and not is_set_aside then 1 else 0 end) as quarantined_rows,
+            sum(case when is_erased then 1 else 0 end) as erased_rows,
+            sum(line_count) as raw_lines,
+            sum(case when duplicate_rank = 1 then line_count else 0 end) as staged_lines,
+            sum(case when duplicate_rank > 1 then line_count else 0 end) as duplicate_lines,
+            sum(case when quarantine_reason is not null and not is_set_aside then line_count else 0 end)
+                as quarantined_lines,
+            sum(case when is_erased then line_count else 0 end) as erased_lines,
+            max(case when is_set_aside then quarantine_reason end) as set_aside_reason,
+            max(case when is_set_aside then quarantine_detail end) as set_aside_detail,
+            sum(case when is_set_aside then line_count else 0 end) as set_aside_lines
+        from (
+            select
+                *,
+                coalesce(quarantine_reason in {{ set_aside_reasons }}, false) as is_set_aside
+            from {{ ref(base_model) }}
+        ) as records
         group by source_file
         {%- if not loop.last %}
             union all
@@ -83,11 +104,19 @@ reconciled as (
     select
         landed_files.channel,
         landed_files.source_file,
+        record_counts.set_aside_reason,
+        record_counts.set_aside_detail,
         coalesce(record_counts.raw_rows, 0) as raw_rows,
         coalesce(staged_counts.staged_rows, 0) as staged_rows,
         coalesce(record_counts.duplicate_rows, 0) as duplicate_rows,
         coalesce(record_counts.quarantined_rows, 0) as quarantined_rows,
-        coalesce(record_counts.erased_rows, 0) as erased_rows
+        coalesce(record_counts.erased_rows, 0) as erased_rows,
+        coalesce(record_counts.raw_lines, 0) as raw_lines,
+        coalesce(record_counts.staged_lines, 0) as staged_lines,
+        coalesce(record_counts.duplicate_lines, 0) as duplicate_lines,
+        coalesce(record_counts.quarantined_lines, 0) as quarantined_lines,
+        coalesce(record_counts.erased_lines, 0) as erased_lines,
+        coalesce(record_counts.set_aside_lines, 0) as set_aside_lines
     from landed_files
     left join record_counts
         on landed_files.source_file = record_counts.source_file
@@ -107,7 +136,19 @@ final as (
         duplicate_rows,
         quarantined_rows,
         erased_rows,
-        raw_rows = staged_rows + duplicate_rows + quarantined_rows + erased_rows as is_reconciled
+        raw_lines,
+        staged_lines,
+        duplicate_lines,
+        quarantined_lines,
+        erased_lines,
+        set_aside_lines,
+        -- set aside
+        set_aside_reason,
+        set_aside_detail,
+        -- accounting
+        raw_rows = staged_rows + duplicate_rows + quarantined_rows + erased_rows
+        and raw_lines = staged_lines + duplicate_lines + quarantined_lines + erased_lines + set_aside_lines
+        and (set_aside_reason is null or raw_rows = 0) as is_reconciled
     from reconciled
 )
 

@@ -552,6 +552,134 @@ def raw_file_metrics(
     return frame
 
 
+# ----------------------------------------------------------- files that cannot be read
+
+# The problems that make staging set a file aside or quarantine a record by its text alone
+# (read_csv_header, decode_raw_files, stitch_csv_records), found here without dbt: each is a
+# text metric of the file, empty when the file does not have the problem, else where it is
+# (line, column, delimiter). The raw suites expect them empty.
+READ_PROBLEMS = (
+    "not_utf8",
+    "wrong_delimiter",
+    "unbalanced_quote",
+    "malformed_json",
+    "no_data_rows",
+    "repeated_delivery",
+)
+DELIMITER_NAMES = {",": "comma (,)", ";": "semicolon (;)", "\t": "tab", "|": "pipe (|)"}
+# As dbt_project.yml's omniscore__max_quoted_field_lines (the default); `--vars` of dbt are
+# not read here.
+MAX_QUOTED_FIELD_LINES = 20
+
+
+def _header_names(line: str, delimiter: str) -> list[str]:
+    return [name.replace('"', "").strip().lower() for name in line.split(delimiter)]
+
+
+def _unbalanced_quote(lines: list[str], header: list[str], delimiter: str) -> str:
+    """Where the first stray quote is, as staging finds it: lines with an odd number of
+    quotes pair up (opener, closer) within runs of such lines no more than
+    MAX_QUOTED_FIELD_LINES apart; an opener left without a closer is a stray quote."""
+    odd = [number for number, line in enumerate(lines, 1) if line.count('"') % 2 == 1]
+    run: list[int] = []
+    for number in [*odd, None]:
+        if run and (number is None or number - run[-1] + 1 > MAX_QUOTED_FIELD_LINES):
+            if len(run) % 2 == 1:
+                stray = run[-1]
+                if stray > 1:
+                    fields = lines[stray - 1].split(delimiter)
+                    # The field in which the quotes seen so far become odd: the stray one.
+                    quotes = [field.count('"') for field in fields]
+                    index = next(i for i in range(len(fields)) if sum(quotes[: i + 1]) % 2 == 1)
+                    column = header[index] if index < len(header) else f"field {index + 1}"
+                    return f"unbalanced quote: line {stray}, column {column}"
+            run = []
+        if number is not None:
+            run.append(number)
+    return ""
+
+
+def read_problems(path: Path, spec: dict[str, Any], earlier: dict[str, str]) -> dict[str, str]:
+    """The file's READ_PROBLEMS (empty string: none). ``earlier`` maps a digest of the set
+    of data lines of each file validated before it in this suite to that file, and is
+    updated: a file whose data lines are all those of an earlier one (a re-delivery) says
+    which."""
+    problems = dict.fromkeys(READ_PROBLEMS, "")
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        problems["not_utf8"] = f"not UTF-8 from line {line} (byte 0x{data[error.start]:02X})"
+        return problems
+    lines = [line.removesuffix("\r") for line in text.split("\n")]
+    jsonl = spec["format"] == "jsonl"
+    data_lines = [line for line in (lines if jsonl else lines[1:]) if line.strip()]
+    if not any(line.strip() for line in lines):
+        problems["no_data_rows"] = "no data rows: empty file"
+        return problems
+    if not data_lines:
+        problems["no_data_rows"] = "no data rows: header only"
+    if jsonl:
+        for number, line in enumerate(lines, 1):
+            if line.strip():
+                try:
+                    ok = isinstance(json.loads(line), dict)
+                except ValueError:
+                    ok = False
+                if not ok:
+                    problems["malformed_json"] = (
+                        f"malformed JSON: line {number} is not a JSON object"
+                    )
+                    break
+    else:
+        delimiter = spec.get("delimiter", ",")
+        required = set(spec["columns"])
+        header = _header_names(lines[0], delimiter)
+        if not required <= set(header):
+            for other, name in DELIMITER_NAMES.items():
+                if other != delimiter and required <= set(_header_names(lines[0], other)):
+                    expected = DELIMITER_NAMES[delimiter]
+                    problems["wrong_delimiter"] = (
+                        f"wrong delimiter: the header splits by {name}, not by {expected}"
+                    )
+                    return problems
+        problems["unbalanced_quote"] = _unbalanced_quote(lines, header, delimiter)
+    if data_lines:
+        digest = hashlib.sha256("\n".join(sorted(set(data_lines))).encode()).hexdigest()
+        if digest in earlier:
+            problems["repeated_delivery"] = (
+                f"repeated delivery: every row repeats {earlier[digest]}"
+            )
+        else:
+            earlier[digest] = path.name
+    return problems
+
+
+def file_metrics(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    spec: dict[str, Any],
+    taxonomy: dict[str, set[str]],
+    earlier: dict[str, str],
+) -> pd.DataFrame:
+    """raw_file_metrics and the file's read problems. A file that cannot be read as a whole
+    (not UTF-8, a wrong delimiter, empty) has only its problems and a row count of 0: its
+    other metrics are null (not judged), so it is reported for the cause, not for every
+    column it seems to lack."""
+    problems = read_problems(path, spec, earlier)
+    unreadable = (
+        problems["not_utf8"]
+        or problems["wrong_delimiter"]
+        or problems["no_data_rows"].endswith("empty file")
+    )
+    if unreadable:
+        metrics = pd.DataFrame([{"row_count": 0}])
+    else:
+        metrics = raw_file_metrics(con, path, spec, taxonomy)
+    return metrics.assign(**problems)
+
+
 def raw_files(raw_dir: Path, spec: dict[str, Any]) -> list[Path]:
     return sorted(path for path in raw_dir.glob(spec["pattern"]) if path.is_file())
 
@@ -791,7 +919,7 @@ def _observed(result: Any, key: str | None = None) -> str | None:
 
 
 # Raw-file metrics about the whole file rather than one of its columns.
-FILE_METRICS = frozenset({"row_count", "malformed_rate"})
+FILE_METRICS = frozenset({"row_count", "malformed_rate", *READ_PROBLEMS})
 
 
 def _column_of(kwargs: dict[str, Any]) -> str | None:
@@ -1033,6 +1161,10 @@ def run_validation(
                 checksum = suite_checksum(suite, runner.parameters[suite.name], taxonomy)
                 rows = []
                 fingerprints = []
+                # Re-deliveries are named among the files measured in this run: one that
+                # repeats a file skipped as validated before is not (its rows still count
+                # as duplicates in audit.file_reconciliation).
+                earlier: dict[str, str] = {}
                 for path in raw_files(raw_dir, suite.raw_spec):
                     fingerprint = file_fingerprint(raw_dir, path)
                     known = (suite.name, checksum, fingerprint.data_asset)
@@ -1042,7 +1174,7 @@ def run_validation(
                         continue
                     data_asset = fingerprint.data_asset
                     log.debug("measuring %s for %s", data_asset, suite.name)
-                    metrics = raw_file_metrics(con, path, suite.raw_spec, taxonomy)
+                    metrics = file_metrics(con, path, suite.raw_spec, taxonomy, earlier)
                     rows.append(metrics.assign(data_asset=data_asset))
                     fingerprints.append(fingerprint)
                 if rows:

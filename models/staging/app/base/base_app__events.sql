@@ -58,6 +58,9 @@ parsed as (
     select
         source_file,
         source_line,
+        line_count,
+        reader_reason,
+        reader_detail,
         raw_record,
         is_json_object,
         event_time as event_time_raw,
@@ -157,6 +160,7 @@ final as (
         -- lineage and accounting
         source_file,
         source_line,
+        line_count,
         raw_record,
         quarantine_reason,
         quarantine_detail,

@@ -51,6 +51,9 @@ parsed as (
     select
         source_file,
         source_line,
+        line_count,
+        reader_reason,
+        reader_detail,
         raw_record,
         field_count,
         column_count,
@@ -159,6 +162,7 @@ final as (
         -- lineage and accounting
         source_file,
         source_line,
+        line_count,
         raw_record,
         quarantine_reason,
         quarantine_detail,

@@ -50,6 +50,9 @@ parsed as (
     select
         records.source_file,
         records.source_line,
+        records.line_count,
+        records.reader_reason,
+        records.reader_detail,
         records.raw_record,
         records.field_count,
         records.column_count,
@@ -155,6 +158,7 @@ final as (
         -- lineage and accounting
         source_file,
         source_line,
+        line_count,
         raw_record,
         quarantine_reason,
         quarantine_detail,
