@@ -567,23 +567,25 @@ READ_PROBLEMS = (
     "repeated_delivery",
 )
 DELIMITER_NAMES = {",": "comma (,)", ";": "semicolon (;)", "\t": "tab", "|": "pipe (|)"}
-# As dbt_project.yml's omniscore__max_quoted_field_lines (the default); `--vars` of dbt are
-# not read here.
-MAX_QUOTED_FIELD_LINES = 20
+# The dbt var that caps a quoted field's span in staging (macros/staging/stitch_csv_records);
+# validate pairs quotes with the same cap, the value the build ran with.
+MAX_QUOTED_FIELD_LINES_VAR = "omniscore__max_quoted_field_lines"
 
 
 def _header_names(line: str, delimiter: str) -> list[str]:
     return [name.replace('"', "").strip().lower() for name in line.split(delimiter)]
 
 
-def _unbalanced_quote(lines: list[str], header: list[str], delimiter: str) -> str:
+def _unbalanced_quote(
+    lines: list[str], header: list[str], delimiter: str, max_quoted_field_lines: int
+) -> str:
     """Where the first stray quote is, as staging finds it: lines with an odd number of
     quotes pair up (opener, closer) within runs of such lines no more than
-    MAX_QUOTED_FIELD_LINES apart; an opener left without a closer is a stray quote."""
+    ``max_quoted_field_lines`` apart; an opener left without a closer is a stray quote."""
     odd = [number for number, line in enumerate(lines, 1) if line.count('"') % 2 == 1]
     run: list[int] = []
     for number in [*odd, None]:
-        if run and (number is None or number - run[-1] + 1 > MAX_QUOTED_FIELD_LINES):
+        if run and (number is None or number - run[-1] + 1 > max_quoted_field_lines):
             if len(run) % 2 == 1:
                 stray = run[-1]
                 if stray > 1:
@@ -599,11 +601,13 @@ def _unbalanced_quote(lines: list[str], header: list[str], delimiter: str) -> st
     return ""
 
 
-def read_problems(path: Path, spec: dict[str, Any], earlier: dict[str, str]) -> dict[str, str]:
+def read_problems(
+    path: Path, spec: dict[str, Any], earlier: dict[str, str], max_quoted_field_lines: int
+) -> dict[str, str]:
     """The file's READ_PROBLEMS (empty string: none). ``earlier`` maps a digest of the set
     of data lines of each file validated before it in this suite to that file, and is
     updated: a file whose data lines are all those of an earlier one (a re-delivery) says
-    which."""
+    which. A quoted field spans at most ``max_quoted_field_lines`` lines, as in staging."""
     problems = dict.fromkeys(READ_PROBLEMS, "")
     data = path.read_bytes()
     try:
@@ -644,7 +648,9 @@ def read_problems(path: Path, spec: dict[str, Any], earlier: dict[str, str]) -> 
                         f"wrong delimiter: the header splits by {name}, not by {expected}"
                     )
                     return problems
-        problems["unbalanced_quote"] = _unbalanced_quote(lines, header, delimiter)
+        problems["unbalanced_quote"] = _unbalanced_quote(
+            lines, header, delimiter, max_quoted_field_lines
+        )
     if data_lines:
         digest = hashlib.sha256("\n".join(sorted(set(data_lines))).encode()).hexdigest()
         if digest in earlier:
@@ -662,12 +668,13 @@ def file_metrics(
     spec: dict[str, Any],
     taxonomy: dict[str, set[str]],
     earlier: dict[str, str],
+    max_quoted_field_lines: int,
 ) -> pd.DataFrame:
     """raw_file_metrics and the file's read problems. A file that cannot be read as a whole
     (not UTF-8, a wrong delimiter, empty) has only its problems and a row count of 0: its
     other metrics are null (not judged), so it is reported for the cause, not for every
     column it seems to lack."""
-    problems = read_problems(path, spec, earlier)
+    problems = read_problems(path, spec, earlier, max_quoted_field_lines)
     unreadable = (
         problems["not_utf8"]
         or problems["wrong_delimiter"]
@@ -727,16 +734,21 @@ def file_fingerprint(raw_dir: Path, path: Path) -> FileFingerprint:
 
 
 def suite_checksum(
-    suite: SuiteFile, parameters: dict[str, Any], taxonomy: dict[str, set[str]]
+    suite: SuiteFile,
+    parameters: dict[str, Any],
+    taxonomy: dict[str, set[str]],
+    max_quoted_field_lines: int,
 ) -> str:
     """A checksum of everything a raw suite's verdict on a file depends on besides the file:
-    the suite's definition, the values of its parameters and, when it maps event names,
-    the taxonomy's names for its channel. A change to any of them revalidates every file."""
+    the suite's definition, the values of its parameters, when it maps event names the
+    taxonomy's names for its channel, and the quoted-field cap the read problems use. A
+    change to any of them revalidates every file."""
     mapped = suite.raw_spec.get("taxonomy")
     judged = {
         "definition": suite.definition,
         "parameters": parameters,
         "taxonomy": sorted(taxonomy.get(mapped["channel"], set())) if mapped else None,
+        "max_quoted_field_lines": max_quoted_field_lines,
     }
     text = json.dumps(judged, sort_keys=True, default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -1146,7 +1158,9 @@ def run_validation(
     state = read_warehouse_state(db_path)
     run.settings = _describe_settings(state, cli_vars or {})
     _prepare_report_dir(report_dir)
-    runner = SuiteRunner(report_dir, suites, {**state.build_vars, **(cli_vars or {})})
+    var_overrides = {**state.build_vars, **(cli_vars or {})}
+    runner = SuiteRunner(report_dir, suites, var_overrides)
+    max_quoted_field_lines = int({**project_vars(), **var_overrides}[MAX_QUOTED_FIELD_LINES_VAR])
 
     raw_suites = [suite for suite in suites if suite.layer == "raw"]
     if raw_suites:
@@ -1158,7 +1172,9 @@ def run_validation(
                 # DuckDB reduces each file to a row of metrics, one file at a time; GX then
                 # validates the suite's files in one go (its cost is per validation and
                 # expectation, not per row), and each file keeps its own outcomes.
-                checksum = suite_checksum(suite, runner.parameters[suite.name], taxonomy)
+                checksum = suite_checksum(
+                    suite, runner.parameters[suite.name], taxonomy, max_quoted_field_lines
+                )
                 rows = []
                 fingerprints = []
                 # Re-deliveries are named among the files measured in this run: one that
@@ -1174,7 +1190,9 @@ def run_validation(
                         continue
                     data_asset = fingerprint.data_asset
                     log.debug("measuring %s for %s", data_asset, suite.name)
-                    metrics = file_metrics(con, path, suite.raw_spec, taxonomy, earlier)
+                    metrics = file_metrics(
+                        con, path, suite.raw_spec, taxonomy, earlier, max_quoted_field_lines
+                    )
                     rows.append(metrics.assign(data_asset=data_asset))
                     fingerprints.append(fingerprint)
                 if rows:
