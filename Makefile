@@ -18,7 +18,7 @@ export OMNISCORE_RAW_DIR ?= data/raw
 export OMNISCORE_DB ?= data/omniscore.duckdb
 TRUTH_DIR := $(dir $(OMNISCORE_RAW_DIR:%/=%))truth
 
-.PHONY: help venv demo generate build rescore freshness summary evaluate validate \
+.PHONY: help venv demo generate build rescore freshness summary evaluate validate daily \
 	report-screenshot chromium report-assets test lint test-python test-dbt benchmark benchmark-chart \
 	lock clean
 
@@ -26,6 +26,7 @@ help:
 	@echo "make demo       set up, generate sample exports, build the warehouse, evaluate, summarise"
 	@echo "make test       every check: ruff, sqlfluff, pytest (generator, CLI, dbt end-to-end)"
 	@echo "make validate   Great Expectations suites on the landed files and the warehouse"
+	@echo "make daily      the daily routine: source freshness, dbt build, validate (even if the build failed)"
 	@echo "make benchmark  generation, floor, full / one-day / no-change builds: time, memory (SIZES='10000 100000')"
 	@echo "make clean      remove generated data and build artefacts (keeps .venv)"
 
@@ -89,6 +90,14 @@ freshness: venv
 # report to data/validation/ and appends to audit.dq_validation_results.
 validate: venv
 	$(BIN)/omniscore validate
+
+# The daily routine (README): freshness, an incremental build, then validation even when the
+# build failed (its report names the file and column a failing build met); exits with the
+# build's status if it failed, else validation's.
+daily: venv
+	-$(BIN)/dbt source freshness
+	@$(BIN)/dbt build; build=$$?; $(BIN)/omniscore validate; validate=$$?; \
+		if [ $$build -ne 0 ]; then exit $$build; fi; exit $$validate
 
 # The README's picture of the report (docs/img/validation-report.png), from the demo data.
 report-screenshot: venv chromium

@@ -45,9 +45,6 @@ landed_files as (
     {%- endfor %}
 ),
 
-{#- A file set aside whole is one row of its base model with one of these reasons. -#}
-{%- set set_aside_reasons = "('not_utf8', 'wrong_delimiter', 'missing_required_column')" %}
-
 record_counts as (
     {%- for channel, table, base_model, stg_model in entities %}
         select
@@ -68,7 +65,7 @@ record_counts as (
         from (
             select
                 *,
-                coalesce(quarantine_reason in {{ set_aside_reasons }}, false) as is_set_aside
+                coalesce(quarantine_reason in {{ omniscore.set_aside_reasons() }}, false) as is_set_aside
             from {{ ref(base_model) }}
         ) as records
         group by source_file

@@ -1160,7 +1160,14 @@ def run_validation(
     _prepare_report_dir(report_dir)
     var_overrides = {**state.build_vars, **(cli_vars or {})}
     runner = SuiteRunner(report_dir, suites, var_overrides)
-    max_quoted_field_lines = int({**project_vars(), **var_overrides}[MAX_QUOTED_FIELD_LINES_VAR])
+    quoted_cap = {**project_vars(), **var_overrides}[MAX_QUOTED_FIELD_LINES_VAR]
+    try:
+        max_quoted_field_lines = int(quoted_cap)
+    except (TypeError, ValueError) as error:
+        raise ValidationSetupError(
+            f"{MAX_QUOTED_FIELD_LINES_VAR}={quoted_cap!r} (--vars or the build's vars) "
+            "is not an integer"
+        ) from error
 
     raw_suites = [suite for suite in suites if suite.layer == "raw"]
     if raw_suites:

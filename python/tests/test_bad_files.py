@@ -43,6 +43,7 @@ BUILD = [
 ]
 
 CONTACTS = "select contact_id, email, updated_at from staging.stg_crm__contacts"
+STORES = "select store_id, timezone from staging.stg_pos__stores"
 STAGED = "select interaction_id from intermediate.int_interactions_unioned"
 
 # channel -> (the fixture file the bad files are made from, delimiter or None for JSONL)
@@ -161,6 +162,17 @@ def land_bad_files(raw: Path) -> list[BadFile]:
     return landed
 
 
+def overwrite_stores_in_latin1(raw: Path) -> BadFile:
+    """The store master is one file rewritten in place: a new version saved in Latin-1
+    (an accented store name) replaces the readable one the first build staged."""
+    path = raw / "pos" / "stores.csv"
+    rows = _lines(path.read_text(encoding="utf-8-sig"))
+    rows = [row for row in rows if row]
+    rows.append("S9;Zoë's;Paris;FR;Europe/Paris")
+    path.write_bytes(("\n".join(rows) + "\n").encode("latin-1"))
+    return BadFile("pos", "latin1", "pos/stores.csv", f"line {len(rows)}")
+
+
 def nonblank_lines(path: Path) -> int:
     return sum(1 for line in path.read_bytes().split(b"\n") if line.strip(b"\r"))
 
@@ -183,6 +195,7 @@ def scenario(
                 con.execute("select interaction_id from marts.fct_interactions").fetchall()
             ),
             "contacts": set(con.execute(CONTACTS).fetchall()),
+            "stores": set(con.execute(STORES).fetchall()),
             "customers": set(
                 con.execute(
                     "select node_key, customer_id from intermediate.int_identifiers_clustered"
@@ -190,6 +203,7 @@ def scenario(
             ),
         }
     landed = land_bad_files(raw)
+    landed.append(overwrite_stores_in_latin1(raw))
     second = run_dbt(BUILD, raw_dir=raw, db_path=db)
     return raw, db, landed, before, second
 
@@ -341,6 +355,9 @@ def test_empty_header_only_and_repeated_files_stage_nothing(scenario, con):
 
 
 def test_nothing_staged_before_is_lost(scenario, con):
+    """Rows of earlier files stay, POS transactions included although the store master
+    they are read with was overwritten by an unreadable version (its previous stores are
+    kept)."""
     before = scenario[3]
     staged = set(con.execute(STAGED).fetchall())
     interactions = set(con.execute("select interaction_id from marts.fct_interactions").fetchall())
@@ -351,6 +368,7 @@ def test_nothing_staged_before_is_lost(scenario, con):
     )
     assert before["staged"] <= staged
     assert before["contacts"] <= set(con.execute(CONTACTS).fetchall())
+    assert before["stores"] == set(con.execute(STORES).fetchall())
     assert before["interactions"] <= interactions
     assert before["customers"] <= customers
 
@@ -367,7 +385,7 @@ def test_validate_names_each_problem_with_its_file_and_exits_non_zero(scenario, 
         "missing_column": ("error", None),
         "wrong_delimiter": ("error", "wrong delimiter"),
         "latin1": ("error", "not UTF-8"),
-        "unbalanced_quote": ("error", "unbalanced quote"),
+        "unbalanced_quote": ("warning", "unbalanced quote"),
         "truncated_json": ("warning", "malformed JSON: line 2"),
         "empty": ("warning", "no data rows: empty file"),
         "header_only": ("warning", "no data rows: header only"),
