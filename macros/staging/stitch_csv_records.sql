@@ -15,6 +15,9 @@
     a quote left open at the end of the file) is a record of its own line with
     is_unbalanced_quote, and the lines after it are read as their own records.
 
+    Line 1 is the header (read_csv_header strips its quotes): it never opens a record, so a
+    stray quote in it cannot join data lines to it (the header line is not staged).
+
     Columns named in `carry` (per-file values that split_lines repeated on every line) are
     passed through to each record.
 #}
@@ -34,7 +37,10 @@
                 else 1
             end as starts_run
         from {{ lines }}
-        where {{ dbt.position("'\"'", 'line') }} > 0 and mod({{ quote_count }}, 2) = 1
+        where
+            line_no > 1
+            and {{ dbt.position("'\"'", 'line') }} > 0
+            and mod({{ quote_count }}, 2) = 1
     ),
 
     odd_quote_runs as (

@@ -582,7 +582,8 @@ def _unbalanced_quote(
     """Where the first stray quote is, as staging finds it: lines with an odd number of
     quotes pair up (opener, closer) within runs of such lines no more than
     ``max_quoted_field_lines`` apart; an opener left without a closer is a stray quote."""
-    odd = [number for number, line in enumerate(lines, 1) if line.count('"') % 2 == 1]
+    # Line 1 is the header, whose quotes staging strips: it never opens a record.
+    odd = [n for n, line in enumerate(lines, 1) if n > 1 and line.count('"') % 2 == 1]
     run: list[int] = []
     for number in [*odd, None]:
         if run and (number is None or number - run[-1] + 1 > max_quoted_field_lines):

@@ -173,6 +173,20 @@ def overwrite_stores_in_latin1(raw: Path) -> BadFile:
     return BadFile("pos", "latin1", "pos/stores.csv", f"line {len(rows)}")
 
 
+HEADER_QUOTE_FILE = "web/events_2026-04-01.csv"
+
+
+def land_header_with_a_stray_quote(raw: Path) -> None:
+    """A web file whose header has a stray quote (its names still read) and whose third
+    line has another: the header must not pair with it and swallow the lines between."""
+    lines = _lines((FIXTURE_RAW / CHANNELS["web"][0]).read_text(encoding="utf-8-sig"))
+    header, clean = lines[0], _clean_records(lines, ",", 2)
+    stray = clean[1].split(",")
+    stray[2] += '"'
+    body = [header.replace("event_id", 'event_id"', 1), clean[0], ",".join(stray)]
+    (raw / HEADER_QUOTE_FILE).write_text("\n".join(body) + "\n", encoding="utf-8")
+
+
 def nonblank_lines(path: Path) -> int:
     return sum(1 for line in path.read_bytes().split(b"\n") if line.strip(b"\r"))
 
@@ -204,6 +218,7 @@ def scenario(
         }
     landed = land_bad_files(raw)
     landed.append(overwrite_stores_in_latin1(raw))
+    land_header_with_a_stray_quote(raw)
     second = run_dbt(BUILD, raw_dir=raw, db_path=db)
     return raw, db, landed, before, second
 
@@ -315,6 +330,15 @@ def test_a_stray_quote_costs_only_its_own_record(scenario, con):
         assert [row[:2] for row in records] == [(2, 1), (3, 1), (4, 1)], bad
         assert records[0][2] == "unbalanced_quote", bad
         assert all(row[2] != "unbalanced_quote" for row in records[1:]), bad
+
+
+def test_a_stray_quote_in_the_header_joins_no_data_line_to_it(scenario, con):
+    rows = con.execute(
+        "select source_line, quarantine_reason from staging.base_web__events "
+        "where source_file = ? order by source_line",
+        [HEADER_QUOTE_FILE],
+    ).fetchall()
+    assert rows == [(2, None), (3, "unbalanced_quote")]
 
 
 def test_a_truncated_json_line_is_quarantined_and_the_others_read(scenario, con):
