@@ -14,7 +14,19 @@
         {{ return('select 1') }}
     {%- endif -%}
     {%- set relation = api.Relation.create(database=target.database, schema='audit', identifier='build_vars') -%}
-    {%- set cli_vars = tojson(invocation_args_dict.get('vars') or {}, sort_keys=true) -%}
+    {#- YAML gives dates (`{omniscore__score_as_of: 2026-06-01}`), which JSON has no type
+        for: a value that is not a string, number, boolean, null, list or mapping is kept
+        as its text. -#}
+    {%- set given = {} -%}
+    {%- for name, value in (invocation_args_dict.get('vars') or {}).items() -%}
+        {%- if value is none or value is string or value is number or value is mapping
+            or value is sequence or value in [true, false] -%}
+            {%- do given.update({name: value}) -%}
+        {%- else -%}
+            {%- do given.update({name: value | string}) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- set cli_vars = tojson(given, sort_keys=true) -%}
     {%- do run_query('create schema if not exists ' ~ relation.without_identifier()) -%}
     {%- set text = dbt.type_string() -%}
     {%- do run_query(
