@@ -154,10 +154,27 @@ record_only_identifiers as (
     where screened.node_key is null
 ),
 
+{# Every identifier reached, with both its keys (key_kind `identifier` and `token`). #}
 reached as (
-    select * from erased_person_identifiers
+    select
+        request_key,
+        node_key,
+        {{ omniscore.erasure_token_key('identifier_type', 'identifier_value') }} as token_key,
+        identifier_type,
+        reached_by
+    from (
+        select * from erased_person_identifiers
+        union all
+        select * from named_identifiers
+    ) as graph_identifiers
     union all
-    select * from named_identifiers
+    select
+        request_key,
+        node_key,
+        token_key,
+        identifier_type,
+        reached_by
+    from record_only_identifiers
 ),
 
 keys as (
@@ -171,27 +188,11 @@ keys as (
     union all
     select
         request_key,
-        {{ omniscore.erasure_token_key('identifier_type', 'identifier_value') }} as suppressed_key,
-        'token' as key_kind,
-        identifier_type,
-        reached_by
-    from reached
-    union all
-    select
-        request_key,
-        node_key as suppressed_key,
-        'identifier' as key_kind,
-        identifier_type,
-        reached_by
-    from record_only_identifiers
-    union all
-    select
-        request_key,
         token_key as suppressed_key,
         'token' as key_kind,
         identifier_type,
         reached_by
-    from record_only_identifiers
+    from reached
     union all
     select
         request_key,
