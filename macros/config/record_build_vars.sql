@@ -1,10 +1,13 @@
 {#
     On-run-start, after the settings were checked: records the vars given on the command
     line of this `dbt run` / `dbt build` (`--vars`, as dbt parsed them) in
-    audit.build_vars, one row per invocation. `omniscore validate` reads the latest row
-    and judges with the same settings the build ran with (dbt_project.yml's defaults with
-    these merged over them), so `dbt build --vars '{omniscore__min_holdout_auc: 0.6}'`
-    followed by a plain `omniscore validate` uses 0.6. Kept in the warehouse, not read
+    audit.build_vars, one row per invocation; on-run-end, record_built_relations adds the
+    relations it built successfully (audit.built_relations). `omniscore validate` judges
+    each suite with the vars of the invocation that last built the suite's relation
+    (dbt_project.yml's defaults with these merged over them), so `dbt build --vars
+    '{omniscore__min_holdout_auc: 0.6}'` followed by a plain `omniscore validate` uses 0.6,
+    and a later `dbt run -s one_model --vars ...` changes the vars of that model's suite
+    only. Kept in the warehouse, not read
     from target/run_results.json: target/ is rewritten by every dbt command (a `dbt test`
     or `dbt docs generate` with other vars) and belongs to the project folder, while a
     warehouse file may be built from another one. Other commands record nothing.
@@ -40,7 +43,7 @@
             '{{ invocation_id }}',
             '{{ flags.WHICH }}',
             cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as {{ dbt.type_timestamp() }}),
-            '{{ cli_vars | replace("'", "''") }}'
+            {{ omniscore.sql_string_literal(cli_vars) }}
         )
     {%- endset -%}
     {%- do run_query(statement) -%}

@@ -19,10 +19,13 @@ small frame that DuckDB computes first, so memory stays flat whatever the data s
 Each expectation carries ``meta.severity`` (``error`` or ``warning``) and ``meta.note``
 (why it exists). A suite's ``meta.parameters`` reads value sets from the seeds and
 thresholds from the dbt vars (GX's ``$PARAMETER``), so no setting is repeated in a suite:
-``dbt_project.yml``'s defaults with the ``--vars`` of the latest ``dbt run`` / ``dbt build``
-(``audit.build_vars``, written by a dbt hook) merged over them, so the warehouse is judged
-with the settings it was built with. A landed file that passed before with the same path,
-size, content and suite is skipped (``audit.dq_validated_files``). Results go to a GX Data
+``dbt_project.yml``'s defaults with the ``--vars`` of the ``dbt run`` / ``dbt build`` that
+last built the suite's relation successfully merged over them (``audit.build_vars`` and
+``audit.built_relations``, written by dbt hooks; a raw suite's relation is the staging
+model that reads its files), so each relation is judged with the settings it was built
+with. A landed file that passed before with the same path, size, content and suite is
+skipped (``audit.dq_validated_files``, which also keeps a digest of each file's data
+lines, so a new file repeating one validated in an earlier run is named). Results go to a GX Data
 Docs site (the report) and are appended, in one short transaction at the end, to
 ``audit.dq_validation_results``. The command exits 1 when an error-level expectation
 fails; warnings are reported and do not block.
@@ -43,7 +46,7 @@ import tempfile
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -75,6 +78,9 @@ RESULTS_TABLE = "audit.dq_validation_results"
 VALIDATED_FILES_TABLE = "audit.dq_validated_files"
 # Written by the dbt hook macros/config/record_build_vars.sql: each run / build's --vars.
 BUILD_VARS_TABLE = "audit.build_vars"
+# Written by the dbt hook macros/config/record_built_relations.sql: the relations each run /
+# build built successfully; a suite is judged with the vars of its relation's latest build.
+BUILT_RELATIONS_TABLE = "audit.built_relations"
 # A relation suite's query is an aggregate: more rows than this means it is not one.
 MAX_PROFILE_ROWS = 10_000
 # Marker of a report folder this command wrote, so that a rebuild only clears its own.
@@ -162,9 +168,15 @@ VALIDATED_FILES_DDL = f"""
         data_asset varchar not null,
         size_bytes bigint not null,
         content_sha256 varchar not null,
-        passed boolean not null
+        passed boolean not null,
+        data_lines_sha256 varchar
     )
 """
+# Tables written before the data-lines digest was kept get its column (null: such a file
+# is not known as an earlier delivery until it is validated again).
+VALIDATED_FILES_MIGRATION = (
+    f"alter table {VALIDATED_FILES_TABLE} add column if not exists data_lines_sha256 varchar"
+)
 
 
 class ValidationSetupError(Exception):
@@ -191,6 +203,15 @@ class SuiteFile:
     @property
     def parameter_spec(self) -> dict[str, dict[str, Any]]:
         return (self.definition.get("meta") or {}).get("parameters") or {}
+
+    @property
+    def relation(self) -> str:
+        """The relation (``<schema>.<name>``) whose build's vars the suite is judged with:
+        the one it checks, named by the suite; for a raw suite, the staging model that
+        reads its files (``meta.raw_files.staged_by``)."""
+        if self.layer == "raw":
+            return str(self.raw_spec["staged_by"])
+        return self.name
 
 
 def _parameters_used(value: Any) -> set[str]:
@@ -307,6 +328,12 @@ def load_suites(expectations_dir: Path = EXPECTATIONS_DIR) -> list[SuiteFile]:
             if layer == "raw":
                 if "raw_files" not in (definition.get("meta") or {}):
                     raise ValidationSetupError(f"{path}: a raw suite needs meta.raw_files")
+                staged_by = definition["meta"]["raw_files"].get("staged_by")
+                if not isinstance(staged_by, str) or staged_by.count(".") != 1:
+                    raise ValidationSetupError(
+                        f"{path}: meta.raw_files.staged_by must name the staging model that "
+                        "reads the files, as '<schema>.<model>'"
+                    )
                 for index, expectation in enumerate(definition.get("expectations") or []):
                     # A raw suite runs on a frame of one row per file: an aggregate over
                     # the rows (a column's min) would judge all files at once.
@@ -602,13 +629,30 @@ def _unbalanced_quote(
     return ""
 
 
+def data_lines_digest(data_lines: Iterable[str]) -> str:
+    """SHA-256 of a file's set of data lines (distinct, sorted): two files with the same
+    digest hold the same records, whatever their order or repeats. The one definition of
+    a repeated delivery, kept per validated file in ``audit.dq_validated_files``."""
+    return hashlib.sha256("\n".join(sorted(set(data_lines))).encode()).hexdigest()
+
+
 def read_problems(
-    path: Path, spec: dict[str, Any], earlier: dict[str, str], max_quoted_field_lines: int
-) -> dict[str, str]:
-    """The file's READ_PROBLEMS (empty string: none). ``earlier`` maps a digest of the set
-    of data lines of each file validated before it in this suite to that file, and is
-    updated: a file whose data lines are all those of an earlier one (a re-delivery) says
-    which. A quoted field spans at most ``max_quoted_field_lines`` lines, as in staging."""
+    path: Path,
+    spec: dict[str, Any],
+    earlier: dict[str, str],
+    max_quoted_field_lines: int,
+    data_asset: str | None = None,
+) -> tuple[dict[str, str], str | None]:
+    """The file's READ_PROBLEMS (empty string: none) and the digest of its set of data lines
+    (None when it has none or cannot be read as a whole).
+
+    ``earlier`` maps the digest of each delivery known to this suite to the file (its
+    ``data_asset``, by default its name) that first had it: files validated in earlier
+    runs (``audit.dq_validated_files``) and those read before this one in this run. It is
+    updated: a file whose set of data lines is that of an earlier delivery of another file
+    (a re-delivery: every record repeats it) says which. A file sharing only some lines
+    is not named (staging counts those rows as duplicates). A quoted field spans at most
+    ``max_quoted_field_lines`` lines, as in staging."""
     problems = dict.fromkeys(READ_PROBLEMS, "")
     data = path.read_bytes()
     try:
@@ -616,13 +660,13 @@ def read_problems(
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         problems["not_utf8"] = f"not UTF-8 from line {line} (byte 0x{data[error.start]:02X})"
-        return problems
+        return problems, None
     lines = [line.removesuffix("\r") for line in text.split("\n")]
     jsonl = spec["format"] == "jsonl"
     data_lines = [line for line in (lines if jsonl else lines[1:]) if line.strip()]
     if not any(line.strip() for line in lines):
         problems["no_data_rows"] = "no data rows: empty file"
-        return problems
+        return problems, None
     if not data_lines:
         problems["no_data_rows"] = "no data rows: header only"
     if jsonl:
@@ -648,19 +692,17 @@ def read_problems(
                     problems["wrong_delimiter"] = (
                         f"wrong delimiter: the header splits by {name}, not by {expected}"
                     )
-                    return problems
+                    return problems, None
         problems["unbalanced_quote"] = _unbalanced_quote(
             lines, header, delimiter, max_quoted_field_lines
         )
-    if data_lines:
-        digest = hashlib.sha256("\n".join(sorted(set(data_lines))).encode()).hexdigest()
-        if digest in earlier:
-            problems["repeated_delivery"] = (
-                f"repeated delivery: every row repeats {earlier[digest]}"
-            )
-        else:
-            earlier[digest] = path.name
-    return problems
+    if not data_lines:
+        return problems, None
+    digest = data_lines_digest(data_lines)
+    first = earlier.setdefault(digest, data_asset or path.name)
+    if first != (data_asset or path.name):
+        problems["repeated_delivery"] = f"repeated delivery: every row repeats {first}"
+    return problems, digest
 
 
 def file_metrics(
@@ -670,12 +712,13 @@ def file_metrics(
     taxonomy: dict[str, set[str]],
     earlier: dict[str, str],
     max_quoted_field_lines: int,
-) -> pd.DataFrame:
-    """raw_file_metrics and the file's read problems. A file that cannot be read as a whole
-    (not UTF-8, a wrong delimiter, empty) has only its problems and a row count of 0: its
-    other metrics are null (not judged), so it is reported for the cause, not for every
-    column it seems to lack."""
-    problems = read_problems(path, spec, earlier, max_quoted_field_lines)
+    data_asset: str | None = None,
+) -> tuple[pd.DataFrame, str | None]:
+    """raw_file_metrics and the file's read problems, and the digest of its data lines
+    (read_problems). A file that cannot be read as a whole (not UTF-8, a wrong delimiter,
+    empty) has only its problems and a row count of 0: its other metrics are null (not
+    judged), so it is reported for the cause, not for every column it seems to lack."""
+    problems, digest = read_problems(path, spec, earlier, max_quoted_field_lines, data_asset)
     unreadable = (
         problems["not_utf8"]
         or problems["wrong_delimiter"]
@@ -685,7 +728,7 @@ def file_metrics(
         metrics = pd.DataFrame([{"row_count": 0}])
     else:
         metrics = raw_file_metrics(con, path, spec, taxonomy)
-    return metrics.assign(**problems)
+    return metrics.assign(**problems), digest
 
 
 def raw_files(raw_dir: Path, spec: dict[str, Any]) -> list[Path]:
@@ -721,11 +764,13 @@ def _is_decimal(value: object) -> bool:
 
 @dataclass(frozen=True)
 class FileFingerprint:
-    """A landed file as a run saw it: its path in the landing folder, size and content."""
+    """A landed file as a run saw it: its path in the landing folder, size and content, and
+    once read, the digest of its set of data lines (data_lines_digest)."""
 
     data_asset: str
     size_bytes: int
     content_sha256: str
+    data_lines_sha256: str | None = None
 
 
 def file_fingerprint(raw_dir: Path, path: Path) -> FileFingerprint:
@@ -755,15 +800,32 @@ def suite_checksum(
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+@dataclass(frozen=True)
+class Build:
+    """A recorded `dbt run` / `dbt build` (audit.build_vars) and the --vars it ran with."""
+
+    invocation_id: str
+    command: str
+    started_at: datetime
+    cli_vars: dict[str, Any]
+
+    def __str__(self) -> str:
+        started = f"{self.started_at:%Y-%m-%d %H:%M} UTC"
+        return f"`dbt {self.command}` of {started} ({self.invocation_id})"
+
+
 @dataclass
 class WarehouseState:
     """What earlier commands left in the warehouse that this run judges with."""
 
-    # The --vars of the latest recorded `dbt run` / `dbt build` (audit.build_vars).
-    build_vars: dict[str, Any] = field(default_factory=dict)
-    build: str | None = None
+    # Per relation (`<schema>.<name>`), the latest `dbt run` / `dbt build` that built it
+    # successfully (audit.built_relations) with the --vars it ran with (audit.build_vars).
+    builds: dict[str, Build] = field(default_factory=dict)
     # (suite, suite checksum, data asset, size, sha256) of every file that passed.
     passed_files: set[tuple[str, str, str, int, str]] = field(default_factory=set)
+    # Per suite, the digest of each set of data lines validated before and the file that
+    # had it first (first run, then path): the earlier delivery a re-delivery repeats.
+    first_deliveries: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def _table_exists(con: duckdb.DuckDBPyConnection, qualified: str) -> bool:
@@ -775,24 +837,36 @@ def _table_exists(con: duckdb.DuckDBPyConnection, qualified: str) -> bool:
     return bool(found and found[0])
 
 
+def _column_exists(con: duckdb.DuckDBPyConnection, qualified: str, column: str) -> bool:
+    schema, table = qualified.split(".")
+    found = con.execute(
+        "select count(*) from information_schema.columns "
+        "where table_schema = ? and table_name = ? and column_name = ?",
+        [schema, table, column],
+    ).fetchone()
+    return bool(found and found[0])
+
+
 def read_warehouse_state(db_path: Path | None) -> WarehouseState:
-    """The build's vars and the files validated before; empty for a missing warehouse."""
+    """The builds of each relation and the files validated before; empty for a missing
+    warehouse."""
     state = WarehouseState()
     if db_path is None or not db_path.exists():
         return state
     con = connect(db_path, read_only=True)
     try:
-        if _table_exists(con, BUILD_VARS_TABLE):
+        if _table_exists(con, BUILD_VARS_TABLE) and _table_exists(con, BUILT_RELATIONS_TABLE):
             latest = con.execute(
-                f"select invocation_id, command, run_started_at, cli_vars from {BUILD_VARS_TABLE}"
-                " order by run_started_at desc limit 1"
-            ).fetchone()
-            if latest:
-                invocation_id, command, started_at, cli_vars = latest
-                state.build_vars = json.loads(cli_vars)
-                state.build = (
-                    f"`dbt {command}` of {started_at:%Y-%m-%d %H:%M} UTC ({invocation_id})"
-                )
+                "select built.relation_name, run.invocation_id, run.command, "
+                "run.run_started_at, run.cli_vars "
+                f"from {BUILT_RELATIONS_TABLE} as built "
+                f"inner join {BUILD_VARS_TABLE} as run on built.invocation_id = run.invocation_id "
+                "qualify row_number() over ("
+                "partition by built.relation_name order by run.run_started_at desc) = 1"
+            ).fetchall()
+            for relation, invocation_id, command, started_at, cli_vars in latest:
+                build = Build(invocation_id, command, started_at, json.loads(cli_vars))
+                state.builds[relation] = build
         if _table_exists(con, VALIDATED_FILES_TABLE):
             state.passed_files = set(
                 con.execute(
@@ -800,6 +874,15 @@ def read_warehouse_state(db_path: Path | None) -> WarehouseState:
                     f"content_sha256 from {VALIDATED_FILES_TABLE} where passed"
                 ).fetchall()
             )
+            if _column_exists(con, VALIDATED_FILES_TABLE, "data_lines_sha256"):
+                first = con.execute(
+                    "select suite, data_lines_sha256, data_asset "
+                    f"from {VALIDATED_FILES_TABLE} where data_lines_sha256 is not null "
+                    "qualify row_number() over (partition by suite, data_lines_sha256 "
+                    "order by run_started_at, data_asset) = 1"
+                ).fetchall()
+                for suite, digest, data_asset in first:
+                    state.first_deliveries.setdefault(suite, {})[digest] = data_asset
     finally:
         con.close()
     return state
@@ -955,13 +1038,15 @@ class SuiteRunner:
         self,
         report_dir: Path,
         suites: Sequence[SuiteFile],
-        var_overrides: dict[str, Any] | None = None,
+        suite_vars: dict[str, dict[str, Any]] | None = None,
     ) -> None:
+        """``suite_vars``: per suite name, the vars merged over dbt_project.yml's defaults."""
         self.context = _gx_context(report_dir)
         self.data_source = self.context.data_sources.add_pandas("omniscore")
         self.suites = {suite.name: self.context.suites.add(_gx_suite(suite)) for suite in suites}
         self.parameters = {
-            suite.name: resolve_parameters(suite, var_overrides=var_overrides) for suite in suites
+            suite.name: resolve_parameters(suite, var_overrides=(suite_vars or {}).get(suite.name))
+            for suite in suites
         }
 
     def _run(
@@ -1144,10 +1229,11 @@ def run_validation(
     """Validate every landed file (``raw_dir``) and every checked relation (``db_path``)
     with the suites of the chosen layers, and write the report to ``report_dir``.
 
-    Thresholds taken from dbt vars are the ones the warehouse was built with: the
+    Thresholds taken from dbt vars are the ones each suite's relation was built with: the
     defaults of ``dbt_project.yml``, then the ``--vars`` of the latest ``dbt run`` /
-    ``dbt build`` recorded in ``audit.build_vars``, then ``cli_vars``. A landed file that
-    passed before with the same path, size, content and suite is skipped unless
+    ``dbt build`` that built the relation successfully (``audit.built_relations``,
+    ``audit.build_vars``; none recorded: the defaults), then ``cli_vars``. A landed file
+    that passed before with the same path, size, content and suite is skipped unless
     ``all_files``. The warehouse is only read here; see ``record_results`` for writing.
     """
     wanted = set(layers)
@@ -1157,18 +1243,17 @@ def run_validation(
         started_at=datetime.now(UTC),
     )
     state = read_warehouse_state(db_path)
-    run.settings = _describe_settings(state, cli_vars or {})
+    run.settings = _describe_settings(suites, state, cli_vars or {})
     _prepare_report_dir(report_dir)
-    var_overrides = {**state.build_vars, **(cli_vars or {})}
-    runner = SuiteRunner(report_dir, suites, var_overrides)
-    quoted_cap = {**project_vars(), **var_overrides}[MAX_QUOTED_FIELD_LINES_VAR]
-    try:
-        max_quoted_field_lines = int(quoted_cap)
-    except (TypeError, ValueError) as error:
-        raise ValidationSetupError(
-            f"{MAX_QUOTED_FIELD_LINES_VAR}={quoted_cap!r} (--vars or the build's vars) "
-            "is not an integer"
-        ) from error
+    suite_vars = {
+        suite.name: {
+            **(build.cli_vars if (build := state.builds.get(suite.relation)) else {}),
+            **(cli_vars or {}),
+        }
+        for suite in suites
+    }
+    runner = SuiteRunner(report_dir, suites, suite_vars)
+    defaults = project_vars()
 
     raw_suites = [suite for suite in suites if suite.layer == "raw"]
     if raw_suites:
@@ -1180,15 +1265,23 @@ def run_validation(
                 # DuckDB reduces each file to a row of metrics, one file at a time; GX then
                 # validates the suite's files in one go (its cost is per validation and
                 # expectation, not per row), and each file keeps its own outcomes.
+                quoted_cap = {**defaults, **suite_vars[suite.name]}[MAX_QUOTED_FIELD_LINES_VAR]
+                try:
+                    max_quoted_field_lines = int(quoted_cap)
+                except (TypeError, ValueError) as error:
+                    raise ValidationSetupError(
+                        f"{suite.name}: {MAX_QUOTED_FIELD_LINES_VAR}={quoted_cap!r} (--vars or "
+                        f"the vars {suite.relation} was built with) is not an integer"
+                    ) from error
                 checksum = suite_checksum(
                     suite, runner.parameters[suite.name], taxonomy, max_quoted_field_lines
                 )
                 rows = []
                 fingerprints = []
-                # Re-deliveries are named among the files measured in this run: one that
-                # repeats a file skipped as validated before is not (its rows still count
-                # as duplicates in audit.file_reconciliation).
-                earlier: dict[str, str] = {}
+                # The first delivery of each set of data lines: files validated in earlier
+                # runs (skipped now or not), then those read in this run, in path order. A
+                # file repeating another's is named, whether or not that one is read now.
+                earlier = dict(state.first_deliveries.get(suite.name, {}))
                 for path in raw_files(raw_dir, suite.raw_spec):
                     fingerprint = file_fingerprint(raw_dir, path)
                     known = (suite.name, checksum, fingerprint.data_asset)
@@ -1198,11 +1291,17 @@ def run_validation(
                         continue
                     data_asset = fingerprint.data_asset
                     log.debug("measuring %s for %s", data_asset, suite.name)
-                    metrics = file_metrics(
-                        con, path, suite.raw_spec, taxonomy, earlier, max_quoted_field_lines
+                    metrics, digest = file_metrics(
+                        con,
+                        path,
+                        suite.raw_spec,
+                        taxonomy,
+                        earlier,
+                        max_quoted_field_lines,
+                        data_asset,
                     )
                     rows.append(metrics.assign(data_asset=data_asset))
-                    fingerprints.append(fingerprint)
+                    fingerprints.append(replace(fingerprint, data_lines_sha256=digest))
                 if rows:
                     frame = pd.concat(rows, ignore_index=True)
                     frame = frame[["data_asset", *frame.columns.drop("data_asset")]]
@@ -1243,18 +1342,34 @@ def run_validation(
     return run
 
 
-def _describe_settings(state: WarehouseState, cli_vars: dict[str, Any]) -> str:
-    """Where the thresholds came from, for the summary."""
-    text = "dbt_project.yml's defaults"
-    if state.build is None:
-        text += f" (no dbt run or build recorded in {BUILD_VARS_TABLE})"
-    elif state.build_vars:
-        text += f", with the --vars of {state.build}: {json.dumps(state.build_vars)}"
-    else:
-        text += f" (the --vars of {state.build}: none)"
+def _describe_settings(
+    suites: Sequence[SuiteFile], state: WarehouseState, cli_vars: dict[str, Any]
+) -> str:
+    """Where the thresholds came from, for the summary: the build whose --vars each suite
+    is judged with (that of its relation), with the suites it serves."""
+    served: dict[str | None, tuple[Build | None, list[str]]] = {}
+    for suite in suites:
+        build = state.builds.get(suite.relation)
+        key = build.invocation_id if build else None
+        served.setdefault(key, (build, []))[1].append(suite.name)
+    lines = [
+        "dbt_project.yml's defaults with the --vars of the dbt run / build that last built "
+        "each suite's relation:"
+    ]
+    ordered = sorted(
+        served.values(), key=lambda item: (item[0] is not None, item[0] and item[0].started_at)
+    )
+    for build, names in ordered:
+        listed = ", ".join(names) if len(names) <= 3 else f"{len(names)} suites"
+        if build is None:
+            where = f"{BUILT_RELATIONS_TABLE}, {BUILD_VARS_TABLE}"
+            lines.append(f"  no build recorded ({where}), the defaults: {listed}")
+        else:
+            given = json.dumps(build.cli_vars, default=str) if build.cli_vars else "none"
+            lines.append(f"  the --vars of {build}: {given}: {listed}")
     if cli_vars:
-        text += f", then validate's --vars: {json.dumps(cli_vars, default=str)}"
-    return text
+        lines.append(f"then validate's --vars: {json.dumps(cli_vars, default=str)}")
+    return "\n".join(lines)
 
 
 def record_results(db_path: Path, run: ValidationRun) -> int:
@@ -1301,6 +1416,7 @@ def record_results(db_path: Path, run: ValidationRun) -> int:
                 "size_bytes": fingerprint.size_bytes,
                 "content_sha256": fingerprint.content_sha256,
                 "passed": passed,
+                "data_lines_sha256": fingerprint.data_lines_sha256,
             }
             for suite, checksum, fingerprint, passed in run.validated_files
         ],
@@ -1313,6 +1429,7 @@ def record_results(db_path: Path, run: ValidationRun) -> int:
             "size_bytes",
             "content_sha256",
             "passed",
+            "data_lines_sha256",
         ],
     )
     con = connect(db_path, read_only=False)
@@ -1324,6 +1441,7 @@ def record_results(db_path: Path, run: ValidationRun) -> int:
         con.execute(f"insert into {RESULTS_TABLE} by name select * from validation_outcomes")
         # The files' fingerprints go with their results: a later run skips those that passed.
         con.execute(VALIDATED_FILES_DDL)
+        con.execute(VALIDATED_FILES_MIGRATION)
         con.register("validated_files", files)
         con.execute(f"insert into {VALIDATED_FILES_TABLE} by name select * from validated_files")
         con.execute("commit")
@@ -1460,8 +1578,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description=(
             "Validate every landed file not validated before (raw suites: one row of "
             "metrics per file, one GX validation per file type) and the staging, mart and "
-            "audit relations (aggregate queries) with the suites of expectations/, with the "
-            "thresholds the latest dbt run / build ran with, write the "
+            "audit relations (aggregate queries) with the suites of expectations/, each with "
+            "the thresholds its relation was last built with (by a dbt run / build), write the "
             "Data Docs report, append the outcomes to audit.dq_validation_results and print "
             "a summary. Exit 1 when an error-level expectation fails (warnings do not "
             "block), 2 when the suites cannot run."
@@ -1487,8 +1605,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="YAML",
         help=(
             "dbt vars as `dbt --vars` takes them, e.g. '{omniscore__min_holdout_auc: 0.6}', "
-            "over the --vars of the latest dbt run / build (audit.build_vars), which the "
-            "thresholds follow by default, and dbt_project.yml's defaults"
+            "over the --vars of the dbt run / build that last built each suite's relation "
+            "(audit.built_relations, audit.build_vars), which the thresholds follow by "
+            "default, and dbt_project.yml's defaults"
         ),
     )
     parser.add_argument(

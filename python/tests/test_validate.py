@@ -204,6 +204,63 @@ def test_files_that_passed_are_skipped_until_they_or_their_suite_change(
     assert raw_assets_of_latest_run(db) == set(landed)
 
 
+def test_a_redelivery_of_a_file_validated_in_an_earlier_run_is_named(warehouse, clean_run, capsys):
+    db = copy_db(warehouse, "redelivery")
+    raw = copy_raw(warehouse, "raw-redelivery")
+    original = "web/events_2026-01-02.csv"
+    # The original passed in the clean run; the landing system sends it again, under a
+    # name that sorts before it.
+    copy = "web/events_2026-01-01_resent.csv"
+    shutil.copyfile(raw / original, raw / copy)
+    latest = f"run_id = (select max_by(run_id, run_started_at) from {RESULTS_TABLE})"
+    named = f"{latest} and not success and observed_value like '%repeated delivery%'"
+    report = warehouse["root"] / "report-redelivery"
+
+    code, output = validate_layer(db, "raw", report, capsys, raw)
+    assert code == 0, output  # a warning
+    assert raw_assets_of_latest_run(db) == {copy}  # the original was skipped
+    repeated = [(row["data_asset"], row["observed_value"]) for row in results(db, named)]
+    assert repeated == [(copy, json.dumps(f"repeated delivery: every row repeats {original}"))]
+
+    # Both validated again: the copy is still the re-delivery (the original came first).
+    # (The generator's own re-delivered web file is named too.)
+    code, output = validate_layer(db, "raw", report, capsys, raw, "--all-files")
+    assert code == 0, output
+    named_now = {str(row["data_asset"]) for row in results(db, named)}
+    assert named_now & {copy, original} == {copy}, named_now
+
+
+def test_a_repeated_delivery_is_a_file_with_the_same_set_of_data_lines(tmp_path):
+    """One definition: the same records (in any order, repeated or not) as an earlier
+    delivery; a file sharing only some of them, or adding one, is not named."""
+    from omniscore.validate import read_problems
+
+    spec = next(s for s in load_suites() if s.name == "raw.social_interactions").raw_spec
+    header, *rows = ["interaction_id,handle,occurred_at", "1,a,x", "2,b,y", "3,c,z"]
+    files = {
+        "first.csv": [header, *rows],
+        "reordered.csv": [header, rows[2], rows[0], rows[1], rows[0]],
+        "subset.csv": [header, *rows[:2]],
+        "superset.csv": [header, *rows, "4,d,w"],
+    }
+    earlier: dict[str, str] = {"0" * 64: "older.csv"}
+    named = {}
+    for name, lines in files.items():
+        (tmp_path / name).write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
+        problems, digest = read_problems(tmp_path / name, spec, earlier, 20)
+        named[name] = problems["repeated_delivery"]
+        assert digest is not None
+    assert named == {
+        "first.csv": "",
+        "reordered.csv": "repeated delivery: every row repeats first.csv",
+        "subset.csv": "",
+        "superset.csv": "",
+    }
+    # The first delivery of a set of lines, known from an earlier run, is not named itself.
+    problems, _ = read_problems(tmp_path / "first.csv", spec, earlier, 20, "first.csv")
+    assert problems["repeated_delivery"] == ""
+
+
 def test_unparseable_timestamps_and_unmapped_email_actions_fail_naming_file_and_column(
     warehouse, capsys
 ):
@@ -414,7 +471,7 @@ def test_a_live_model_below_the_auc_floor_is_an_error_naming_model_and_split(war
     assert "propensity / holdout" in errors[0] and "0.55" in errors[0]
 
 
-def test_thresholds_follow_the_vars_the_build_ran_with(warehouse, clean_run, capsys):
+def test_thresholds_follow_the_vars_each_relation_was_built_with(warehouse, clean_run, capsys):
     # The fixture's build gave no --vars: the clean run judged with the defaults.
     assert "the --vars of `dbt build`" in clean_run["output"]
     db = copy_db(warehouse, "build-vars", *AUC_BELOW_FLOOR)
@@ -422,25 +479,47 @@ def test_thresholds_follow_the_vars_the_build_ran_with(warehouse, clean_run, cap
     code, output = validate_layer(db, "marts", report, capsys)
     assert code == 1 and "0.55" in output, output  # holdout AUC 0.55 < 0.7 (dbt_project.yml)
 
-    # A run with another floor on its command line (here one model: it is the vars of the
-    # latest dbt run or build that count) and the same data: the floor it gave is the one.
+    # A partial run with another floor on its command line, building one other model: the
+    # model metrics were not built with it, so their floor stays the full build's (0.7).
     target = warehouse["db"].parent / f"{warehouse['db'].stem}.dbt-target"
-    ran = run_dbt(
-        ["run", "--select", "dim_channels", "--vars", "{omniscore__min_holdout_auc: 0.5}"],
-        raw_dir=warehouse["raw"],
-        db_path=db,
-        extra_env={"DBT_TARGET_PATH": str(target)},
-    )
-    assert ran.ok, ran.output[-3000:]
+
+    def dbt_run(model: str, given: str) -> None:
+        ran = run_dbt(
+            ["run", "--select", model, "--vars", given],
+            raw_dir=warehouse["raw"],
+            db_path=db,
+            extra_env={"DBT_TARGET_PATH": str(target)},
+        )
+        assert ran.ok, ran.output[-3000:]
+
+    dbt_run("dim_channels", "{omniscore__min_holdout_auc: 0.5}")
     with connect(db) as con:
         recorded = con.execute(
-            f"select command, cli_vars from {BUILD_VARS_TABLE} order by run_started_at"
+            f"select invocation_id, command, cli_vars from {BUILD_VARS_TABLE} "
+            "order by run_started_at"
         ).fetchall()
-    # The fixture's build (no --vars), then this run.
-    assert recorded == [("build", "{}"), ("run", '{"omniscore__min_holdout_auc": 0.5}')]
+        # The fixture's build (no --vars), then this run, which built one relation.
+        assert [row[1:] for row in recorded] == [
+            ("build", "{}"),
+            ("run", '{"omniscore__min_holdout_auc": 0.5}'),
+        ]
+        built = con.execute(
+            "select relation_name from audit.built_relations where invocation_id = ?",
+            [recorded[-1][0]],
+        ).fetchall()
+        assert built == [("marts.dim_channels",)]
+    code, output = validate_layer(db, "marts", report, capsys)
+    assert code == 1 and "0.55" in output, output
+    assert "omniscore__min_holdout_auc" not in output, output
+
+    # Rebuilt with that floor, the model metrics are judged with it (and only they).
+    dbt_run("model_metrics", "{omniscore__min_holdout_auc: 0.5}")
     code, output = validate_layer(db, "marts", report, capsys)
     assert code == 0, output
-    assert '{"omniscore__min_holdout_auc": 0.5}' in output
+    line = next(line for line in output.splitlines() if "omniscore__min_holdout_auc" in line)
+    assert line.startswith("  the --vars of `dbt run`") and line.endswith(
+        '{"omniscore__min_holdout_auc": 0.5}: marts.model_metrics'
+    ), line
 
     # validate's own --vars, in dbt's syntax, go over the build's.
     command = ["validate", "--db", str(db), "--layer", "marts", "--report-dir", str(report)]
@@ -448,6 +527,36 @@ def test_thresholds_follow_the_vars_the_build_ran_with(warehouse, clean_run, cap
     errors = failure_lines(capsys.readouterr().out, "error")
     assert len(errors) == 1 and "propensity / holdout" in errors[0], errors
     assert main([*command, "--vars", "[0.6]"]) == 2
+
+
+def test_a_build_records_the_relation_of_every_suite(warehouse):
+    """Every suite's relation (a raw suite's: the staging model reading its files, whose
+    source_file values are landed files of the suite's pattern) is recorded as built by the
+    fixture's full build, so no suite falls back to the defaults after one."""
+    with connect(warehouse["db"]) as con:
+        built = {
+            row[0]
+            for row in con.execute("select relation_name from audit.built_relations").fetchall()
+        }
+        for suite in load_suites():
+            assert suite.relation in built, suite.name
+            if suite.layer != "raw":
+                continue
+            pattern = suite.raw_spec["pattern"]
+            # The landed files of the pattern with a record (CSV: a line past the header).
+            header_lines = 0 if suite.raw_spec["format"] == "jsonl" else 1
+            landed = {
+                p.relative_to(warehouse["raw"]).as_posix()
+                for p in warehouse["raw"].glob(pattern)
+                if len(p.read_text(encoding="utf-8").strip().splitlines()) > header_lines
+            }
+            staged = {
+                Path(str(row[0])).as_posix()
+                for row in con.execute(
+                    f"select distinct source_file from {suite.relation}"
+                ).fetchall()
+            }
+            assert staged == landed, (suite.name, staged, landed)
 
 
 def test_score_drift_warns_above_psi_warn_and_fails_above_psi_error(warehouse, capsys):
@@ -521,7 +630,14 @@ def test_a_raw_suite_may_only_judge_each_file_on_its_own(tmp_path):
     (tmp_path / "raw").mkdir()
     suite = {
         "name": "raw.example",
-        "meta": {"raw_files": {"pattern": "x/*.csv", "format": "csv", "columns": ["a"]}},
+        "meta": {
+            "raw_files": {
+                "pattern": "x/*.csv",
+                "staged_by": "staging.base_x__rows",
+                "format": "csv",
+                "columns": ["a"],
+            }
+        },
         "expectations": [
             {
                 "type": "expect_column_min_to_be_between",
@@ -532,6 +648,12 @@ def test_a_raw_suite_may_only_judge_each_file_on_its_own(tmp_path):
     }
     (tmp_path / "raw" / "example.json").write_text(json.dumps(suite))
     with pytest.raises(ValidationSetupError, match="per file"):
+        load_suites(tmp_path)
+    # It names the staging model whose build's vars it is judged with.
+    del suite["meta"]["raw_files"]["staged_by"]
+    suite["expectations"][0]["type"] = "expect_column_values_to_be_between"
+    (tmp_path / "raw" / "example.json").write_text(json.dumps(suite))
+    with pytest.raises(ValidationSetupError, match="staged_by"):
         load_suites(tmp_path)
 
 
