@@ -129,7 +129,10 @@ reconciled as (
         {# A read CSV file's header is not a record; a file set aside accounts for every line. #}
         landed_files.nonblank_lines
         - case
-            when landed_files.has_header and landed_files.is_first_line_nonblank and record_counts.set_aside_reason is null
+            when
+                landed_files.has_header
+                and landed_files.is_first_line_nonblank
+                and record_counts.set_aside_reason is null
                 then 1
             else 0
         end as file_lines
