@@ -1,8 +1,9 @@
 {#
     Removes the erased persons' rows from every table that declares erasure columns
     (omniscore.erasure_columns) and may still hold one: models with
-    `meta.erasure_tombstones` (the base models) keep a tombstone per record (source_file
-    and source_line, `is_erased`, `erased_from`, every other column null), the others lose
+    `meta.erasure_tombstones` (the base models) keep a tombstone per record (source_file,
+    source_line and line_count, `is_erased`, `erased_from`, every other column null: the
+    file's lines still reconcile in audit.file_reconciliation), the others lose
     the rows, and a tombstone's `erased_identifier_keys` (hashes its suppression list
     entries were drawn from during the build) are cleared. Sources declare erasure columns
     the same way (audit.dq_validation_results, which `omniscore validate` writes).
@@ -48,7 +49,7 @@
                 {%- set is_tombstoned = (node.config.meta or {}).get('erasure_tombstones') -%}
                 {%- set column_names = adapter.get_columns_in_relation(relation) | map(attribute='name') | list -%}
                 {%- if is_tombstoned -%}
-                    {%- set kept = ['source_file', 'source_line', 'is_erased', 'erased_from'] -%}
+                    {%- set kept = ['source_file', 'source_line', 'line_count', 'is_erased', 'erased_from'] -%}
                     {%- set assignments = [] -%}
                     {%- for column in column_names if column not in kept -%}
                         {%- do assignments.append(adapter.quote(column) ~ ' = null') -%}

@@ -288,22 +288,24 @@ def test_set_aside_files_show_reason_detail_and_lines(scenario, con):
 
 def test_every_file_reconciles_in_records_and_lines(scenario, con):
     """raw lines = staged + duplicates + quarantined + erased + set aside, and raw_lines
-    are the file's non-blank lines (header excluded unless the file is set aside)."""
+    and file_lines (counted without the readers) are the file's non-blank lines (header
+    excluded unless the file is set aside)."""
     raw = scenario[0]
     found = con.execute(
         "select source_file, raw_lines, staged_lines, duplicate_lines, quarantined_lines, "
-        "erased_lines, set_aside_lines, set_aside_reason, is_reconciled "
+        "erased_lines, set_aside_lines, set_aside_reason, is_reconciled, file_lines "
         "from audit.file_reconciliation"
     ).fetchall()
     assert {row[0] for row in found} == {
         path.relative_to(raw).as_posix() for path in raw.rglob("*") if path.is_file()
     }
-    for source_file, raw_lines, staged, duplicates, quarantined, erased, aside, reason, ok in found:
+    for row in found:
+        source_file, raw_lines, staged, duplicates, quarantined, erased, aside, reason, ok = row[:9]
         assert ok, source_file
         assert raw_lines == staged + duplicates + quarantined + erased + aside, source_file
         path = raw / source_file
         header = 0 if reason or path.suffix == ".jsonl" or not path.stat().st_size else 1
-        assert raw_lines == nonblank_lines(path) - header, source_file
+        assert raw_lines == row[9] == nonblank_lines(path) - header, source_file
 
 
 def test_a_stray_quote_costs_only_its_own_record(scenario, con):

@@ -1,8 +1,9 @@
 {#
     Row accounting (docs/architecture.md): every data record of every landed file is
     staged, dropped as a repeat of a staged row, quarantined, or erased (its person asked
-    to be forgotten). Fails with each file whose counts do not add up to the records read
-    from it.
+    to be forgotten), and the lines of those records (or of a file set aside whole) are
+    the file's non-blank data lines as counted from its bytes without the record readers
+    (file_lines). Fails with each file whose counts do not add up.
 #}
 
 with
@@ -16,6 +17,9 @@ reconciliation as (
         duplicate_rows,
         quarantined_rows,
         erased_rows,
+        file_lines,
+        raw_lines,
+        set_aside_lines,
         is_reconciled
     from {{ ref('file_reconciliation') }}
 ),
