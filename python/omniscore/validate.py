@@ -354,14 +354,27 @@ def load_taxonomy(path: Path = TAXONOMY_SEED) -> dict[str, set[str]]:
     return names
 
 
-def _csv_source(path: Path, delimiter: str) -> str:
+def _csv_source(path: Path, delimiter: str, columns: list[str] | None = None) -> str:
     # Every column as text; rows that cannot be read (wrong field count) are skipped
     # (dbt quarantines them with a reason; here only the file's overall shape matters).
+    # With ``columns`` (the header's names) the dialect is not sniffed: DuckDB's sniffer
+    # gives up on a file with a quote that never closes.
+    dialect = "all_varchar = true"
+    if columns is not None:
+        names = ", ".join(f"{_literal(name)}: 'VARCHAR'" for name in columns)
+        dialect = f"auto_detect = false, columns = {{{names}}}"
     return (
-        f"read_csv({_literal(str(path))}, all_varchar = true, header = true, "
+        f"read_csv({_literal(str(path))}, {dialect}, header = true, "
         f"delim = {_literal(delimiter)}, quote = '\"', escape = '\"', strict_mode = false, "
         "ignore_errors = true)"
     )
+
+
+def _csv_header_columns(path: Path, delimiter: str) -> list[str]:
+    """The column names of a CSV file's header line, as written."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        first = handle.readline().rstrip("\r\n")
+    return next(csv.reader([first], delimiter=delimiter))
 
 
 def _jsonl_lines(path: Path) -> str:
@@ -456,8 +469,13 @@ def raw_file_metrics(
         # Field metrics are about the lines that are JSON objects (the rest are malformed).
         readable = "is_valid_json"
     else:
-        source = _csv_source(path, spec.get("delimiter", ","))
-        header = con.execute(f"select * from {source} limit 0").description
+        delimiter = spec.get("delimiter", ",")
+        source = _csv_source(path, delimiter)
+        try:
+            header = con.execute(f"select * from {source} limit 0").description
+        except duckdb.InvalidInputException:
+            source = _csv_source(path, delimiter, _csv_header_columns(path, delimiter))
+            header = con.execute(f"select * from {source} limit 0").description
         present = {column[0].strip().lower() for column in header}
         available = present
         # Column names as the file spells them, so metrics can refer to them.
