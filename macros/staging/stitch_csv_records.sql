@@ -19,19 +19,22 @@
 
     Read at a record's start, a line `opens` when it ends inside a quoted field. Read inside
     a quoted field (a continuation), a line `closes` when it closes the field and ends
-    outside one, and `breaks` when a stray quote stands at its start or just after a
-    delimiter before any close: that is a new record opening a quoted field (an export
-    doubles every quote inside a quoted field), so a line that breaks never continues or
-    closes an earlier record. A quoted field spans at most omniscore__max_quoted_field_lines
-    lines. Lines that may change the state (`opens`; `closes` or `breaks` within the cap
-    after a line that opens) are rare, so the records are found among those lines alone
-    and joined back to all lines by an equi-join: consecutive such lines form chains in
-    which each line closes a quote its predecessor opens (and does not break) within the
-    cap; in a chain the 1st line opens and the 2nd closes a record, the 3rd opens, and so
-    on. A chain's last line read at a record's start that opens has no close: it is a
-    record of its own line with is_quote_left_open (and is_unbalanced_quote), and the lines
-    after it are read as their own records. Pairing in order is what a CSV reader does;
-    the chains only keep a quote without a close from joining lines to it.
+    outside one, and `breaks` when, before any close, an odd run of quotes at its start or
+    just after a delimiter is followed by text: a new record opening a quoted field (an
+    export doubles every quote inside a quoted field). A quoted field spans at most
+    omniscore__max_quoted_field_lines lines. After a line that opens, the first later line
+    that closes, opens or breaks decides: if it closes (and does not break) within the cap,
+    the record ends there; otherwise the opening quote had no close: its line is a record
+    of its own with is_quote_left_open (and is_unbalanced_quote), and the lines after it
+    are read as their own records. So an unclosed quote never swallows a record that
+    starts a quoted field of its own, and a stray quote never opens anything.
+
+    Lines that may change the state (`opens`; `closes` or `breaks` within the cap after a
+    line that opens) are rare, so the records are found among those lines alone and
+    joined back to all lines by an equi-join: consecutive such lines form chains in which
+    each line closes what its predecessor opens within the cap; in a chain the 1st line
+    opens and the 2nd closes a record, the 3rd (read at a record's start again) opens the
+    next, and so on; a chain's odd last line that opens is left open.
 
     Line 1 is the header (read_csv_header strips its quotes): it never opens a record, so a
     stray quote in it cannot join data lines to it (the header line is not staged).
