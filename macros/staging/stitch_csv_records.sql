@@ -27,7 +27,10 @@
     the record ends there; otherwise the opening quote had no close: its line is a record
     of its own with is_quote_left_open (and is_unbalanced_quote), and the lines after it
     are read as their own records. So an unclosed quote never swallows a record that
-    starts a quoted field of its own, and a stray quote never opens anything.
+    starts a quoted field of its own, and a stray quote never opens anything. (What can
+    still join lines: an opening quote that never closes, followed within the cap by a
+    line that reads as its close, e.g. a stray quote just before a delimiter; the record
+    is quarantined and counted in lines: docs/architecture.md, "Quotes".)
 
     Lines that may change the state (`opens`; `closes` or `breaks` within the cap after a
     line that opens) are rare, so the records are found among those lines alone and

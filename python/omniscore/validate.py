@@ -37,6 +37,7 @@ import json
 import logging
 import math
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -649,6 +650,14 @@ def scan_quotes(line: str, delimiter: str, inside: bool, field: int = 0) -> Quot
     return QuoteScan(quoted, breaks, stray, field)
 
 
+def _clean_record_pattern(delimiter: str) -> re.Pattern[str]:
+    """A line that is a whole record without a stray quote (csv_quote_patterns' `record`):
+    most quoted lines are, and this spares them the scan."""
+    other = f'[^"{re.escape(delimiter)}]*'
+    field = f'(?:"(?:[^"]|"")*"|{other})'
+    return re.compile(f"{field}(?:{re.escape(delimiter)}{field})*")
+
+
 def csv_records(
     lines: list[str], delimiter: str, max_quoted_field_lines: int
 ) -> list[tuple[int, int, str, int]]:
@@ -659,10 +668,13 @@ def csv_records(
     stray quote in the record), and field the 0-based field of the problem. Blank lines
     outside quoted fields are not records."""
     records: list[tuple[int, int, str, int]] = []
+    clean = _clean_record_pattern(delimiter)
     count, number = len(lines), 2
     while number <= count:
         line = lines[number - 1]
-        start = scan_quotes(line, delimiter, inside=False) if '"' in line else None
+        start = None
+        if '"' in line and not clean.fullmatch(line):
+            start = scan_quotes(line, delimiter, inside=False)
         if start is None or not start.ends_inside:
             if line != "":
                 stray = start is not None and start.stray_field is not None
