@@ -11,8 +11,9 @@
     A file that cannot be read as a whole (not UTF-8, a required column missing, a wrong
     delimiter: see read_csv_header) gives one row instead of its records: source_line 1,
     no raw_record, its reason and detail, and line_count = all its non-blank lines. A
-    record opened by a stray quote (stitch_csv_records) has reader_reason
-    `unbalanced_quote`. first_quarantine_reason quarantines both before any other check.
+    record with a stray quote, or with a quote left open (stitch_csv_records), has
+    reader_reason `unbalanced_quote`, the detail saying which. first_quarantine_reason
+    quarantines both before any other check.
 
     The header is read first, one row per file (which also passes the file's content on, so
     the files are read once), and its column count and positions are carried on every line
@@ -45,7 +46,7 @@
     ),
 
     raw_records as (
-        {{ omniscore.stitch_csv_records('raw_lines', carry) | indent(8) }}
+        {{ omniscore.stitch_csv_records('raw_lines', carry, delimiter) | indent(8) }}
     ),
 
     data_records as (
@@ -65,9 +66,13 @@
         line_count,
         case when is_unbalanced_quote then 'unbalanced_quote' end as reader_reason,
         case
-            when is_unbalanced_quote
+            when is_quote_left_open
                 then 'a quote opened on this line is not closed within '
                 || '{{ var("omniscore__max_quoted_field_lines") }} lines (omniscore__max_quoted_field_lines)'
+                || ' before a line that starts another record'
+            when is_unbalanced_quote
+                then 'a stray quote: inside a field that is not quoted, or inside a quoted field'
+                || ' but neither doubled nor closing it (only a whole field is quoted, its quotes doubled)'
         end as reader_detail,
         {%- for column in columns %}
         {{ omniscore.csv_field('record_fields', column ~ '__position') }} as {{ column }}{{ "," if not loop.last }}

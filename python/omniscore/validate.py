@@ -40,6 +40,7 @@ import json
 import logging
 import math
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -381,14 +382,27 @@ def load_taxonomy(path: Path = TAXONOMY_SEED) -> dict[str, set[str]]:
     return names
 
 
-def _csv_source(path: Path, delimiter: str) -> str:
+def _csv_source(path: Path, delimiter: str, columns: list[str] | None = None) -> str:
     # Every column as text; rows that cannot be read (wrong field count) are skipped
     # (dbt quarantines them with a reason; here only the file's overall shape matters).
+    # With ``columns`` (the header's names) the dialect is not sniffed: DuckDB's sniffer
+    # gives up on a file with a quote that never closes.
+    dialect = "all_varchar = true"
+    if columns is not None:
+        names = ", ".join(f"{_literal(name)}: 'VARCHAR'" for name in columns)
+        dialect = f"auto_detect = false, columns = {{{names}}}"
     return (
-        f"read_csv({_literal(str(path))}, all_varchar = true, header = true, "
+        f"read_csv({_literal(str(path))}, {dialect}, header = true, "
         f"delim = {_literal(delimiter)}, quote = '\"', escape = '\"', strict_mode = false, "
         "ignore_errors = true)"
     )
+
+
+def _csv_header_columns(path: Path, delimiter: str) -> list[str]:
+    """The column names of a CSV file's header line, as written."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        first = handle.readline().rstrip("\r\n")
+    return next(csv.reader([first], delimiter=delimiter))
 
 
 def _jsonl_lines(path: Path) -> str:
@@ -483,8 +497,13 @@ def raw_file_metrics(
         # Field metrics are about the lines that are JSON objects (the rest are malformed).
         readable = "is_valid_json"
     else:
-        source = _csv_source(path, spec.get("delimiter", ","))
-        header = con.execute(f"select * from {source} limit 0").description
+        delimiter = spec.get("delimiter", ",")
+        source = _csv_source(path, delimiter)
+        try:
+            header = con.execute(f"select * from {source} limit 0").description
+        except duckdb.InvalidInputException:
+            source = _csv_source(path, delimiter, _csv_header_columns(path, delimiter))
+            header = con.execute(f"select * from {source} limit 0").description
         present = {column[0].strip().lower() for column in header}
         available = present
         # Column names as the file spells them, so metrics can refer to them.
@@ -603,29 +622,129 @@ def _header_names(line: str, delimiter: str) -> list[str]:
     return [name.replace('"', "").strip().lower() for name in line.split(delimiter)]
 
 
+@dataclass(frozen=True)
+class QuoteScan:
+    """One physical line read by staging's quote rules (macros/staging/csv_quote_patterns)
+    from a record's start or from inside a quoted field: ``ends_inside`` (a quoted field
+    is open at its end), ``breaks`` (read from inside: before any close, an odd run of
+    quotes at the line's start or just after a delimiter is followed by text, i.e. a new
+    record opening a quoted field), ``stray_field`` (the 0-based field of its first stray
+    quote, None for none) and ``last_field`` (the field it ends in)."""
+
+    ends_inside: bool
+    breaks: bool
+    stray_field: int | None
+    last_field: int
+
+
+def scan_quotes(line: str, delimiter: str, inside: bool, field: int = 0) -> QuoteScan:
+    """Read ``line`` by the quote rules of staging: doubled quotes are one quote; a quote
+    opens a quoted field only at a field's start and closes it only just before the
+    delimiter or the end of the line; any other quote is stray, literal text that changes
+    nothing. ``field`` is the field the line starts in."""
+    quoted, field_start, in_first_field = inside, not inside, inside
+    breaks, stray = False, None
+    index, length = 0, len(line)
+    while index < length:
+        char = line[index]
+        if char != '"':
+            if char == delimiter and not quoted:
+                field += 1
+                field_start = True
+            else:
+                field_start = False
+            index += 1
+            continue
+        run_end = index
+        while run_end < length and line[run_end] == '"':
+            run_end += 1
+        run = run_end - index
+        after = line[run_end] if run_end < length else None
+        at_segment_start = index == 0 or line[index - 1] == delimiter
+        if not quoted and field_start:
+            quoted, run = True, run - 1  # the first quote opens; the rest are read inside
+        if not quoted:
+            stray = field if stray is None else stray  # mid-field in an unquoted field
+        elif run % 2 == 1:  # pairs are quotes; the last, lone one closes or is stray
+            if after is None or after == delimiter:
+                quoted = in_first_field = False
+            else:
+                stray = field if stray is None else stray
+                if in_first_field and at_segment_start:
+                    breaks = True
+        field_start = False
+        index = run_end
+    return QuoteScan(quoted, breaks, stray, field)
+
+
+def _clean_record_pattern(delimiter: str) -> re.Pattern[str]:
+    """A line that is a whole record without a stray quote (csv_quote_patterns' `record`):
+    most quoted lines are, and this spares them the scan."""
+    other = f'[^"{re.escape(delimiter)}]*'
+    field = f'(?:"(?:[^"]|"")*"|{other})'
+    return re.compile(f"{field}(?:{re.escape(delimiter)}{field})*")
+
+
+def csv_records(
+    lines: list[str], delimiter: str, max_quoted_field_lines: int
+) -> list[tuple[int, int, str, int]]:
+    """The data records of a CSV file's ``lines`` (line 1 is the header) as staging
+    stitches them (stitch_csv_records): (first line, last line, problem, field) with
+    problem '' (none), 'left_open' (a quote opens a field that no line closes within
+    ``max_quoted_field_lines`` lines before a line that opens or breaks) or 'stray' (a
+    stray quote in the record), and field the 0-based field of the problem. Blank lines
+    outside quoted fields are not records."""
+    records: list[tuple[int, int, str, int]] = []
+    clean = _clean_record_pattern(delimiter)
+    count, number = len(lines), 2
+    while number <= count:
+        line = lines[number - 1]
+        start = None
+        if '"' in line and not clean.fullmatch(line):
+            start = scan_quotes(line, delimiter, inside=False)
+        if start is None or not start.ends_inside:
+            if line != "":
+                stray = start is not None and start.stray_field is not None
+                field = start.stray_field if stray else 0
+                records.append((number, number, "stray" if stray else "", field))
+            number += 1
+            continue
+        scans, closing = [start], None
+        for later in range(number + 1, min(count, number + max_quoted_field_lines - 1) + 1):
+            text = lines[later - 1]
+            if '"' not in text:
+                continue
+            inside = scan_quotes(text, delimiter, inside=True)
+            if not inside.breaks and not inside.ends_inside:
+                closing = later
+                break
+            if inside.breaks or scan_quotes(text, delimiter, inside=False).ends_inside:
+                break
+        if closing is None:
+            records.append((number, number, "left_open", start.last_field))
+            number += 1
+            continue
+        field = start.last_field
+        for text in lines[number:closing]:
+            scan = scan_quotes(text, delimiter, inside=True, field=field)
+            scans.append(scan)
+            field = scan.last_field
+        strays = [scan.stray_field for scan in scans if scan.stray_field is not None]
+        records.append((number, closing, "stray" if strays else "", strays[0] if strays else 0))
+        number = closing + 1
+    return records
+
+
 def _unbalanced_quote(
     lines: list[str], header: list[str], delimiter: str, max_quoted_field_lines: int
 ) -> str:
-    """Where the first stray quote is, as staging finds it: lines with an odd number of
-    quotes pair up (opener, closer) within runs of such lines no more than
-    ``max_quoted_field_lines`` apart; an opener left without a closer is a stray quote."""
-    # Line 1 is the header, whose quotes staging strips: it never opens a record.
-    odd = [n for n, line in enumerate(lines, 1) if n > 1 and line.count('"') % 2 == 1]
-    run: list[int] = []
-    for number in [*odd, None]:
-        if run and (number is None or number - run[-1] + 1 > max_quoted_field_lines):
-            if len(run) % 2 == 1:
-                stray = run[-1]
-                if stray > 1:
-                    fields = lines[stray - 1].split(delimiter)
-                    # The field in which the quotes seen so far become odd: the stray one.
-                    quotes = [field.count('"') for field in fields]
-                    index = next(i for i in range(len(fields)) if sum(quotes[: i + 1]) % 2 == 1)
-                    column = header[index] if index < len(header) else f"field {index + 1}"
-                    return f"unbalanced quote: line {stray}, column {column}"
-            run = []
-        if number is not None:
-            run.append(number)
+    """Where the first record with a stray quote or a quote left open is, as staging
+    finds it (csv_records)."""
+    for first, _, problem, index in csv_records(lines, delimiter, max_quoted_field_lines):
+        if problem:
+            column = header[index] if index < len(header) else f"field {index + 1}"
+            how = "stray quote" if problem == "stray" else "quote not closed"
+            return f"unbalanced quote: line {first}, column {column} ({how})"
     return ""
 
 

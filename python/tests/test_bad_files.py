@@ -16,12 +16,13 @@ import json
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from omniscore.validate import run_validation
+from omniscore.validate import csv_records, run_validation
 from omniscore.warehouse import DbtResult, connect, run_dbt
 
 pytestmark = pytest.mark.dbt
@@ -187,6 +188,55 @@ def land_header_with_a_stray_quote(raw: Path) -> None:
     (raw / HEADER_QUOTE_FILE).write_text("\n".join(body) + "\n", encoding="utf-8")
 
 
+# Stray quotes near other quotes (each must cost only its own record), as (line ending,
+# data lines after the channel's header, line -> quarantine reason): in a support file
+# (CRLF), a quote in the middle of an unquoted subject three lines before a genuine
+# multi-line quoted subject; in a web file, two stray quotes four lines apart (one at the
+# end of an unquoted field, one opening a field that never closes) with a properly quoted
+# field between them. Before, quotes paired greedily by parity: lines 2-5 of the support
+# file and lines 3-6 of the web file each became one quarantined record.
+STRAY_NEAR_QUOTES = {
+    "support/tickets_2026-04-02.csv": (
+        "\r\n",
+        [
+            "S1,2026-01-03T08:00:00Z,2026-01-03T08:00:00Z,,s1@example.com,,email,"
+            'Where is "my order?,open,normal,unoffered,',
+            "S2,2026-01-03T09:00:00Z,2026-01-03T09:00:00Z,,s2@example.com,,web,Help,open,low,unoffered,",
+            "S3,2026-01-03T10:00:00Z,2026-01-03T10:00:00Z,,s3@example.com,,web,Hi,open,low,unoffered,",
+            'S4,2026-01-03T11:00:00Z,2026-01-03T11:00:00Z,,s4@example.com,,chat,"Refund, please!',
+            'I said ""now""',
+            "",
+            'Thanks",open,high,offered,refund;late_delivery',
+            "S5,2026-01-03T12:00:00Z,2026-01-03T12:00:00Z,,s5@example.com,,web,Bye,open,low,unoffered,",
+        ],
+        {2: "unbalanced_quote"},
+    ),
+    "web/events_2026-04-02.csv": (
+        "\n",
+        [
+            "Q1,1767261600000000,page_view,ckq1,,https://shop.example.com/,,,,google,cpc,winter,"
+            "desktop,US,1",
+            'Q2,1767261660000000,page_view",ckq2,,https://shop.example.com/,,,,,,,desktop,US,1',
+            "Q3,1767261720000000,purchase,ckq1,C001,https://shop.example.com/checkout,sku-1,"
+            '"1,234.50",EUR,,,,desktop,US,1',
+            "Q4,1767261780000000,page_view,ckq3,,https://shop.example.com/,,,,,,,mobile,US,0",
+            "Q5,1767261840000000,page_view,ckq4,,https://shop.example.com/,,,,email,newsletter,"
+            '"spring,desktop,US,1',
+            "Q6,1767261900000000,page_view,ckq5,,https://shop.example.com/,,,,,,,mobile,US,0",
+        ],
+        {3: "unbalanced_quote", 6: "unbalanced_quote"},
+    ),
+}
+
+
+def land_stray_quotes_near_quotes(raw: Path) -> None:
+    for target, (newline, rows, _) in STRAY_NEAR_QUOTES.items():
+        channel = target.split("/")[0]
+        template = FIXTURE_RAW / CHANNELS[channel][0]
+        header = _lines(template.read_text(encoding="utf-8-sig"))[0]
+        (raw / target).write_bytes((newline.join([header, *rows]) + newline).encode())
+
+
 def nonblank_lines(path: Path) -> int:
     return sum(1 for line in path.read_bytes().split(b"\n") if line.strip(b"\r"))
 
@@ -219,6 +269,7 @@ def scenario(
     landed = land_bad_files(raw)
     landed.append(overwrite_stores_in_latin1(raw))
     land_header_with_a_stray_quote(raw)
+    land_stray_quotes_near_quotes(raw)
     second = run_dbt(BUILD, raw_dir=raw, db_path=db)
     return raw, db, landed, before, second
 
@@ -341,6 +392,99 @@ def test_a_stray_quote_in_the_header_joins_no_data_line_to_it(scenario, con):
         [HEADER_QUOTE_FILE],
     ).fetchall()
     assert rows == [(2, None), (3, "unbalanced_quote")]
+
+
+STAGED_MODELS = {"support": "base_support__tickets", "web": "base_web__events"}
+
+
+@pytest.mark.parametrize("target", sorted(STRAY_NEAR_QUOTES))
+def test_a_stray_quote_near_other_quotes_costs_only_its_own_record(scenario, con, target):
+    """Only the stray quotes' records are quarantined (unbalanced_quote), each of its own
+    line; the multi-line subject and the quoted amount are read; the file reconciles in
+    records and lines."""
+    rows, quarantined = STRAY_NEAR_QUOTES[target][1:]
+    model = STAGED_MODELS[target.split("/")[0]]
+    found = con.execute(
+        f"select source_line, line_count, quarantine_reason from staging.{model} "
+        "where source_file = ? order by source_line",
+        [target],
+    ).fetchall()
+    # Every non-blank data line starts a record of its own, except the subject's lines.
+    starts = [number for number, row in enumerate(rows, 2) if row]
+    if target.startswith("support"):
+        starts = [number for number in starts if number not in (6, 8)]
+    assert [row[0] for row in found] == starts
+    assert {row[0]: row[2] for row in found if row[2]} == quarantined
+    assert all(row[1] == 1 for row in found if row[0] in quarantined)
+    if target.startswith("support"):
+        subject = con.execute(
+            "select subject from staging.stg_support__tickets where ticket_id = 'S4'"
+        ).fetchone()[0]
+        assert subject == 'Refund, please!\nI said "now"\n\nThanks'
+        assert (5, 3, None) in found  # lines 5, 6 and 8 (7 is blank)
+    else:
+        revenue = con.execute(
+            "select revenue_local from staging.base_web__events where event_id = 'Q3'"
+        ).fetchone()[0]
+        assert revenue == Decimal("1234.50")
+    raw_lines, staged_lines, quarantined_lines, raw_rows, staged_rows, quarantined_rows, ok = (
+        con.execute(
+            "select raw_lines, staged_lines, quarantined_lines, raw_rows, staged_rows, "
+            "quarantined_rows, is_reconciled from audit.file_reconciliation where source_file = ?",
+            [target],
+        ).fetchone()
+    )
+    assert ok
+    assert raw_lines == nonblank_lines(scenario[0] / target) - 1 == len([r for r in rows if r])
+    assert (quarantined_rows, quarantined_lines) == (len(quarantined), len(quarantined))
+    assert (raw_rows, staged_rows) == (len(found), len(found) - len(quarantined))
+    assert staged_lines == raw_lines - len(quarantined)
+
+
+def test_staging_and_validate_read_the_same_records(scenario, con):
+    """validate's reader (csv_records) finds the records staging finds, with the same
+    stray or unclosed quotes, in every readable CSV file landed here."""
+    raw = scenario[0]
+    models = {
+        "web": "base_web__events",
+        "email": "base_email__activities",
+        "pos": "base_pos__transactions",
+        "crm": "base_crm__contacts",
+        "support": "base_support__tickets",
+        "social": "base_social__interactions",
+    }
+    compared = 0
+    for channel, model in models.items():
+        delimiter = CHANNELS[channel][1]
+        staged = {}
+        for source_file, line, count, reason in con.execute(
+            f"select source_file, source_line, line_count, quarantine_reason from staging.{model}"
+            " where source_line > 1"  # a file set aside whole is one row at line 1
+        ).fetchall():
+            staged.setdefault(source_file, []).append((line, count, reason == "unbalanced_quote"))
+        for source_file, records in staged.items():
+            lines = _lines((raw / source_file).read_text(encoding="utf-8-sig"))
+            expected = [
+                (first, sum(1 for line in lines[first - 1 : last] if line), bool(problem))
+                for first, last, problem, _ in csv_records(lines, delimiter, 20)
+            ]
+            assert sorted(records) == expected, source_file
+            compared += 1
+    assert compared >= 20
+
+
+def test_validate_names_a_stray_quote_near_other_quotes(scenario, tmp_path):
+    raw, db = scenario[:2]
+    run = run_validation(raw_dir=raw, db_path=db, report_dir=tmp_path / "report", layers=("raw",))
+    for target, (_, _, quarantined) in STRAY_NEAR_QUOTES.items():
+        observed = [
+            o.observed_value
+            for o in run.outcomes
+            if o.data_asset == target and "unbalanced quote" in (o.observed_value or "")
+        ]
+        first = min(quarantined)
+        column = "subject" if target.startswith("support") else "event_name"
+        assert observed and f"line {first}, column {column} (stray quote)" in observed[0], observed
 
 
 def test_a_truncated_json_line_is_quarantined_and_the_others_read(scenario, con):
