@@ -10,25 +10,30 @@
     - `record`: a whole record (line feeds allowed inside quoted fields) without a stray
       quote: every field is unquoted without any quote, or quoted with its quotes doubled.
     The rules (stitch_csv_records, and the same scanner in validate.py): doubled quotes
-    `""` are one quote; a quote opens a quoted field only at a field's start and closes it
-    only just before a delimiter or the end of the line; any other quote is stray and
-    literal (it changes nothing).
+    `""` are one quote; a quote opens a quoted field only at a field's start, as an odd run
+    of quotes (an even run there followed by text is stray: `""Now"" I said` on a
+    continuation line of a quoted field opens nothing), and closes it only just before a
+    delimiter or the end of the line; any other quote is stray and literal (it changes
+    nothing).
 #}
 {% macro csv_quote_patterns(delimiter=',') -%}
-    {%- if delimiter | length != 1 or delimiter in '"\\\'' -%}
+    {%- if delimiter | length != 1 or delimiter in '"\\\'^-]' -%}
         {{ exceptions.raise_compiler_error("csv_quote_patterns: unsupported delimiter " ~ delimiter) }}
     {%- endif -%}
     {#- Quoted content: without stray quotes (strict), and with them (a lone quote that is
         not before a delimiter or the end of the line is literal). -#}
     {%- set strict_content = '(?:[^"]|"")*' -%}
     {%- set content = '(?:[^"]|""|"[^"' ~ delimiter ~ '])*' -%}
+    {#- An opening quote and what follows it on the line: an odd run of quotes at a field's
+        start opens (the first quote; the rest are doubled quotes), an even run does not. -#}
+    {%- set opened = '"(?:"")*(?:[^"]' ~ content ~ ')?' -%}
     {#- A field: quoted (then closed just before a delimiter or the end), or unquoted:
-        strict without any quote, else any text not starting with a quote. -#}
+        strict without any quote, else any text not starting with an odd run of quotes. -#}
     {%- set strict_field = '(?:"' ~ strict_content ~ '"|[^"' ~ delimiter ~ ']*)' -%}
-    {%- set field = '(?:"' ~ content ~ '"|[^"' ~ delimiter ~ '][^' ~ delimiter ~ ']*|)' -%}
+    {%- set field = '(?:' ~ opened ~ '"|(?:"")*[^"' ~ delimiter ~ '][^' ~ delimiter ~ ']*|)' -%}
     {%- set separator = '[' ~ delimiter ~ ']' -%}
     {{ return({
-        'opens': '(?:' ~ field ~ separator ~ ')*"' ~ content,
+        'opens': '(?:' ~ field ~ separator ~ ')*' ~ opened,
         'closes': content ~ '"(?:' ~ separator ~ field ~ ')*',
         'breaks': '(?:' ~ content ~ separator ~ ')?(?:"")*"[^"' ~ delimiter ~ '].*',
         'record': strict_field ~ '(?:' ~ separator ~ strict_field ~ ')*',

@@ -614,7 +614,8 @@ READ_PROBLEMS = (
 )
 DELIMITER_NAMES = {",": "comma (,)", ";": "semicolon (;)", "\t": "tab", "|": "pipe (|)"}
 # The dbt var that caps a quoted field's span in staging (macros/staging/stitch_csv_records);
-# validate pairs quotes with the same cap, the value the build ran with.
+# validate reads records by the same quote rules (csv_records) with the same cap, the
+# value the build ran with.
 MAX_QUOTED_FIELD_LINES_VAR = "omniscore__max_quoted_field_lines"
 
 
@@ -639,9 +640,11 @@ class QuoteScan:
 
 def scan_quotes(line: str, delimiter: str, inside: bool, field: int = 0) -> QuoteScan:
     """Read ``line`` by the quote rules of staging: doubled quotes are one quote; a quote
-    opens a quoted field only at a field's start and closes it only just before the
-    delimiter or the end of the line; any other quote is stray, literal text that changes
-    nothing. ``field`` is the field the line starts in."""
+    opens a quoted field only at a field's start, as an odd run of quotes (an even run
+    there is an empty quoted field before a delimiter or the end of the line, else a stray
+    quote), and closes it only just before the delimiter or the end of the line; any other
+    quote is stray, literal text that changes nothing. ``field`` is the field the line
+    starts in."""
     quoted, field_start, in_first_field = inside, not inside, inside
     breaks, stray = False, None
     index, length = 0, len(line)
@@ -662,6 +665,12 @@ def scan_quotes(line: str, delimiter: str, inside: bool, field: int = 0) -> Quot
         after = line[run_end] if run_end < length else None
         at_segment_start = index == 0 or line[index - 1] == delimiter
         if not quoted and field_start:
+            if run % 2 == 0:  # an empty quoted field, or a stray quote before text
+                if after is not None and after != delimiter:
+                    stray = field if stray is None else stray
+                field_start = False
+                index = run_end
+                continue
             quoted, run = True, run - 1  # the first quote opens; the rest are read inside
         if not quoted:
             stray = field if stray is None else stray  # mid-field in an unquoted field
@@ -845,9 +854,33 @@ def file_metrics(
     )
     if unreadable:
         metrics = pd.DataFrame([{"row_count": 0}])
+    elif problems["unbalanced_quote"]:
+        # DuckDB's reader follows a quote by its own rules (a stray one can swallow the
+        # rest of the file): it is given the records staging reads without a quote problem.
+        delimiter = spec.get("delimiter", ",")
+        with tempfile.TemporaryDirectory(prefix="omniscore-validate-") as folder:
+            readable = Path(folder) / path.name
+            readable.write_text(
+                _records_without_quote_problems(path, delimiter, max_quoted_field_lines),
+                encoding="utf-8",
+            )
+            metrics = raw_file_metrics(con, readable, spec, taxonomy)
     else:
         metrics = raw_file_metrics(con, path, spec, taxonomy)
     return metrics.assign(**problems), digest
+
+
+def _records_without_quote_problems(path: Path, delimiter: str, max_quoted_field_lines: int) -> str:
+    """A CSV file's header and those of its records (csv_records) without a stray quote or
+    a quote left open, as text: the rows the metrics of a file with a quote problem are
+    about, the records staging reads (the problem ones are quarantined)."""
+    text = path.read_text(encoding="utf-8-sig")
+    lines = [line.removesuffix("\r") for line in text.split("\n")]
+    kept = lines[:1]
+    for first, last, problem, _ in csv_records(lines, delimiter, max_quoted_field_lines):
+        if not problem:
+            kept.extend(lines[first - 1 : last])
+    return "\n".join(kept) + "\n"
 
 
 def raw_files(raw_dir: Path, spec: dict[str, Any]) -> list[Path]:

@@ -12,6 +12,7 @@ starts one as a new record would (breaks), is a record of its own line.
 from __future__ import annotations
 
 import random
+from pathlib import Path
 from collections.abc import Iterator
 
 import duckdb
@@ -50,9 +51,21 @@ CASES = {
         ['1,a,"never closed', "2,b,c", '3,c,"x', 'y",z'],
         [(2, 2, "left_open"), (3, 3, ""), (4, 5, "")],
     ),
-    "an unclosed quote stops at a line that opens one of its own": (
+    "an even run of quotes at a field start opens nothing: the quoted field goes on": (
         ['1,a,"never closed', '2,b,""x', 'y",z'],
-        [(2, 2, "left_open"), (3, 4, "stray")],
+        [(2, 4, "")],
+    ),
+    "a continuation line starting with a doubled quote": (
+        ['1,a,"first', '""Now"" I said', 'last"', "2,b,c"],
+        [(2, 4, ""), (5, 5, "")],
+    ),
+    "a continuation line with a doubled quote after a comma": (
+        ['1,a,"first', 'see,""x"" here', 'last"', "2,b,c"],
+        [(2, 4, ""), (5, 5, "")],
+    ),
+    "a doubled quote before text at a record's start is stray, an empty quoted field is not": (
+        ['1,""x,c', '2,"",c', '3,a,""'],
+        [(2, 2, "stray"), (3, 3, ""), (4, 4, "")],
     ),
     "the cap": (
         ['1,a,"far', "x", "x", "x", "x", 'close",y'],
@@ -161,3 +174,25 @@ def test_staging_and_validate_stitch_the_same_records(stitcher):
         multiline += sum(1 for first, last, *_ in csv_records(lines, ",", CAP) if last > first)
         assert sorted(staged[name]) == expected, (name, lines)
     assert multiline > 1000  # the random files exercise multi-line records
+
+
+def test_a_files_metrics_are_about_the_records_staging_reads(tmp_path):
+    """A stray quote that opens a field DuckDB's reader would follow to the end of the
+    file: validate names it and computes the file's metrics on the other records, as
+    staging reads them (not 1 row or none)."""
+    from omniscore.validate import file_metrics, load_suites, load_taxonomy
+
+    spec = next(s for s in load_suites() if s.name == "raw.web_events").raw_spec
+    fixture = Path(__file__).parent / "fixtures" / "raw" / "web" / "events_2026-01-01.csv"
+    header, first, second, *_ = fixture.read_text(encoding="utf-8-sig").splitlines()
+    stray = first.replace("W1,", "W9,").replace(",ck1,", ',"ck1,')
+    rows = [first, stray, second, first.replace("W1,", "W4,"), second.replace("W2,", "W5,")]
+    path = tmp_path / "events_2026-01-09.csv"
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    metrics, _ = file_metrics(duckdb.connect(), path, spec, load_taxonomy(), {}, 20)
+    row = metrics.iloc[0]
+    assert row["unbalanced_quote"] == (
+        "unbalanced quote: line 3, column user_pseudo_id (quote not closed)"
+    )
+    assert row["row_count"] == 4
+    assert row["event_name__mapped_rate"] == 1.0

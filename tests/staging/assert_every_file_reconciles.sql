@@ -4,6 +4,8 @@
     to be forgotten), and the lines of those records (or of a file set aside whole) are
     the file's non-blank data lines as counted from its bytes without the record readers
     (file_lines). Fails with each file whose counts do not add up.
+    Under `dbt build` it runs before the on-run-end erasure scrub: what the scrub of this
+    build changes is checked by the next build (and by the erasure tests in pytest).
 #}
 
 with
