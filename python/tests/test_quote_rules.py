@@ -12,8 +12,8 @@ starts one as a new record would (breaks), is a record of its own line.
 from __future__ import annotations
 
 import random
-from pathlib import Path
 from collections.abc import Iterator
+from pathlib import Path
 
 import duckdb
 import pytest
