@@ -791,7 +791,8 @@ def read_problems(
         return problems, None
     lines = [line.removesuffix("\r") for line in text.split("\n")]
     jsonl = spec["format"] == "jsonl"
-    data_lines = [line for line in (lines if jsonl else lines[1:]) if line.strip()]
+    # A blank line is an empty one, as in staging (a line of spaces is a record there).
+    data_lines = [line for line in (lines if jsonl else lines[1:]) if line]
     if not any(line.strip() for line in lines):
         problems["no_data_rows"] = "no data rows: empty file"
         return problems, None
@@ -799,7 +800,7 @@ def read_problems(
         problems["no_data_rows"] = "no data rows: header only"
     if jsonl:
         for number, line in enumerate(lines, 1):
-            if line.strip():
+            if line:
                 try:
                     ok = isinstance(json.loads(line), dict)
                 except ValueError:

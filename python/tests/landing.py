@@ -11,6 +11,23 @@ from pathlib import Path
 
 from omniscore.warehouse import DbtResult, run_dbt
 
+BOM = "\ufeff"
+
+
+def nonblank_lines(data: bytes) -> tuple[int, bool]:
+    """A file's (non-blank lines, is line 1 non-blank), as raw-exports.md and the record
+    readers define a line: ended by a line feed, a CR before it and a byte-order mark at
+    the start of a UTF-8 file ignored; blank = empty or only a carriage return; a last
+    line without a line feed counts. A file that is not UTF-8 is read byte by byte."""
+    try:
+        text, is_utf8 = data.decode("utf-8"), True
+    except UnicodeDecodeError:
+        text, is_utf8 = data.decode("latin-1"), False
+    lines = [line[:-1] if line.endswith("\r") else line for line in text.split("\n")]
+    if is_utf8:
+        lines[0] = lines[0].removeprefix(BOM)
+    return sum(1 for line in lines if line), lines[0] != ""
+
 
 def generate(
     out: Path,

@@ -20,6 +20,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import duckdb
+import landing
 import pytest
 
 from omniscore.validate import csv_records, run_validation
@@ -238,7 +239,7 @@ def land_stray_quotes_near_quotes(raw: Path) -> None:
 
 
 def nonblank_lines(path: Path) -> int:
-    return sum(1 for line in path.read_bytes().split(b"\n") if line.strip(b"\r"))
+    return landing.nonblank_lines(path.read_bytes())[0]
 
 
 @pytest.fixture(scope="module")

@@ -12,12 +12,13 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from landing import BOM
+from landing import nonblank_lines as reference
 
 from omniscore.warehouse import run_dbt
 
 pytestmark = pytest.mark.dbt
 
-BOM = "\ufeff"
 EDGE_CASES = {
     "empty": (b"", 0, False),
     "one line without a line feed": (b"a", 1, True),
@@ -33,18 +34,6 @@ EDGE_CASES = {
     "Latin-1 with CRLF": ("h\r\ncafé\r\n\r\n".encode("latin-1"), 2, True),
     "escaped line feed as text": (b"a\\x0A\xe9\nb", 2, True),
 }
-
-
-def reference(data: bytes) -> tuple[int, bool]:
-    """(non-blank lines, is line 1 non-blank), as the record readers define a line."""
-    try:
-        text, is_utf8 = data.decode("utf-8"), True
-    except UnicodeDecodeError:
-        text, is_utf8 = data.decode("latin-1"), False
-    lines = [line[:-1] if line.endswith("\r") else line for line in text.split("\n")]
-    if is_utf8:
-        lines[0] = lines[0].lstrip(BOM)
-    return sum(1 for line in lines if line), lines[0] != ""
 
 
 def random_files(count: int) -> dict[str, bytes]:

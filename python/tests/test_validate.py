@@ -261,6 +261,21 @@ def test_a_repeated_delivery_is_a_file_with_the_same_set_of_data_lines(tmp_path)
     assert problems["repeated_delivery"] == ""
 
 
+def test_a_line_of_spaces_is_a_record_as_in_staging(tmp_path):
+    """Blank is empty (or only a carriage return), as the record readers define it: a
+    file whose one data line holds spaces is not "header only" (staging quarantines that
+    line as a record), and such a JSON line is malformed."""
+    from omniscore.validate import read_problems
+
+    suites = {s.name: s.raw_spec for s in load_suites() if s.name.startswith("raw.")}
+    (tmp_path / "social.csv").write_text("interaction_id,handle,occurred_at\r\n   \r\n\r\n")
+    problems, _ = read_problems(tmp_path / "social.csv", suites["raw.social_interactions"], {}, 20)
+    assert problems["no_data_rows"] == ""
+    (tmp_path / "app.jsonl").write_text('{"event_id": "A1"}\n  \n\n')
+    problems, _ = read_problems(tmp_path / "app.jsonl", suites["raw.app_events"], {}, 20)
+    assert problems["malformed_json"] == "malformed JSON: line 2 is not a JSON object"
+
+
 def test_unparseable_timestamps_and_unmapped_email_actions_fail_naming_file_and_column(
     warehouse, capsys
 ):
