@@ -25,7 +25,7 @@ def nonblank_lines(data: bytes) -> tuple[int, bool]:
         text, is_utf8 = data.decode("latin-1"), False
     lines = [line[:-1] if line.endswith("\r") else line for line in text.split("\n")]
     if is_utf8:
-        lines[0] = lines[0].removeprefix(BOM)
+        lines[0] = lines[0].lstrip(BOM)  # every leading BOM, as staging strips them
     return sum(1 for line in lines if line), lines[0] != ""
 
 

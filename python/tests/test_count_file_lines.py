@@ -26,6 +26,7 @@ EDGE_CASES = {
     "only a carriage return": (b"\r", 0, False),
     "only a BOM": (BOM.encode(), 0, False),
     "BOM then CRLF": (BOM.encode() + b"\r\nx\r\n", 1, False),
+    "two BOMs then a line feed": (2 * BOM.encode() + b"\nx", 1, False),
     "CRLF with a blank line": (b"h\r\n\r\na\r\nb", 3, True),
     "trailing blank lines": (b"h\na\n\n\n\n", 2, True),
     "a line of two carriage returns is not blank": (b"h\n\r\r\n", 2, True),

@@ -186,7 +186,15 @@ def test_a_files_metrics_are_about_the_records_staging_reads(tmp_path):
     fixture = Path(__file__).parent / "fixtures" / "raw" / "web" / "events_2026-01-01.csv"
     header, first, second, *_ = fixture.read_text(encoding="utf-8-sig").splitlines()
     stray = first.replace("W1,", "W9,").replace(",ck1,", ',"ck1,')
-    rows = [first, stray, second, first.replace("W1,", "W4,"), second.replace("W2,", "W5,")]
+    doubled = second.replace("W2,", "W8,").replace(",ck1,", ',""ck1,')  # a stray quote
+    rows = [
+        first,
+        stray,
+        second,
+        first.replace("W1,", "W4,"),
+        doubled,
+        second.replace("W2,", "W5,"),
+    ]
     path = tmp_path / "events_2026-01-09.csv"
     path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
     metrics, _ = file_metrics(duckdb.connect(), path, spec, load_taxonomy(), {}, 20)
