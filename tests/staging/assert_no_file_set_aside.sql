@@ -25,10 +25,10 @@ set_aside_files as (
 summary as (
     select
         count(*) as file_count,
-        {{ dbt.listagg(
+        {{ omniscore.ordered_listagg(
             "source_file || ' (' || set_aside_reason || ', ' || set_aside_lines || ' lines): ' || set_aside_detail",
             "'; '",
-            "order by source_file"
+            "source_file"
         ) }} as files
     from set_aside_files
 ),
